@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm ci`, skipped when node_modules already matches package-lock.json.
+# npm's download cache lives under ~/.cache/nemo/npm so warm runs stay offline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+hash=$(sha256sum package-lock.json | cut -c1-16)
+stamp=node_modules/.nemo-lock-$hash
+[[ -f $stamp ]] && exit 0
+
+echo "Installing npm dependencies (package-lock $hash)" >&2
+npm ci --cache "$HOME/.cache/nemo/npm" --prefer-offline --no-audit --no-fund --loglevel=error
+touch "$stamp"

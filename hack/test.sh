@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`). On a fresh machine of this kind it
+# installs what is missing (Debian packages, npm dependencies, the control
+# plane's binaries), then type-checks, lints and runs every test project:
+# unit, integration (real PostgreSQL and Redis) and e2e (real control plane).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "Debian packages";      bash hack/ensure-packages.sh
+step "npm dependencies";     bash hack/npm-install.sh
+step "Control plane binaries"; bash hack/cluster/build.sh >/dev/null
+step "Type-check";           npx tsc -b
+step "Lint";                 npm run --silent lint
+step "Tests"
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+# One closing line in the plain 'N passed, N failed' form that CI reads.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' "$report" 2>/dev/null || true
+exit "$status"

@@ -1,0 +1,45 @@
+import { defineConfig } from 'vitest/config';
+
+// Workspace packages export their TypeScript source under this condition, so
+// tests run against src/ without a build step.
+const conditions = ['@nemo/source'];
+const resolve = { conditions };
+
+export default defineConfig({
+  resolve,
+  ssr: { resolve: { conditions, externalConditions: conditions } },
+  test: {
+    reporters: process.env.CI ? ['default'] : ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['services/*/src/**/*.test.ts', 'operator/src/**/*.test.ts', 'hack/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['services/*/src/**/*.int.test.ts', 'services/*/test/**/*.int.test.ts'],
+          globalSetup: ['hack/vitest/servers.global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          globalSetup: ['e2e/setup/cluster-global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
