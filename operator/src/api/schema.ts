@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
 import { cascadeDefaults, MapOf, Quantity, StringEnum, withRules } from './schema-helpers.js';
 
 /**
@@ -7,7 +7,7 @@ import { cascadeDefaults, MapOf, Quantity, StringEnum, withRules } from './schem
  * operator) and the TypeScript types are derived from them; a test fails
  * when the committed CRD and this file disagree.
  */
-const Opt = Type.Optional;
+const Opt = <T extends TSchema>(schema: T) => Type.Optional(schema);
 
 const Resources = Type.Object(
   {
@@ -99,7 +99,12 @@ const Images = Type.Object(
     pullPolicy: Opt(
       StringEnum(['Always', 'IfNotPresent', 'Never'], { description: 'Image pull policy.', default: 'IfNotPresent' }),
     ),
-    pullSecrets: Opt(Type.Array(Type.String(), { description: 'Names of image pull Secrets.', maxItems: 8 })),
+    pullSecrets: Opt(
+      Type.Array(Type.String({ description: 'A Secret name.' }), {
+        description: 'Names of image pull Secrets.',
+        maxItems: 8,
+      }),
+    ),
   },
   { description: 'Where the component images come from.' },
 );
@@ -127,7 +132,10 @@ const Gateway = Type.Object(
       Type.Object(
         {
           allowedOrigins: Opt(
-            Type.Array(Type.String(), { description: 'Origins allowed to call the API from a browser.', maxItems: 64 }),
+            Type.Array(Type.String({ description: 'An origin, e.g. https://app.example.com.' }), {
+              description: 'Origins allowed to call the API from a browser.',
+              maxItems: 64,
+            }),
           ),
         },
         { description: 'Cross-origin requests.' },
@@ -248,7 +256,8 @@ const Rag = Type.Object(
   { description: 'Embeddings and FAISS search, with encrypted stores.' },
 );
 
-const Simple = (description: string, extra: Record<string, ReturnType<typeof Opt>> = {}) =>
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- "no extra fields"
+const Simple = <P extends TProperties = {}>(description: string, extra: P = {} as P) =>
   Type.Object({ enabled: enabled(true), replicas: replicas(1), ...extra, ...Placement }, { description });
 
 const Coordinator = Type.Object(
@@ -336,7 +345,10 @@ const Secrets = withRules(
       ),
       rotation: Opt(Type.String({ description: 'Change this token to rotate generated keys.', maxLength: 64 })),
       sealedSecrets: Opt(
-        Type.Array(Type.String(), { description: 'Names of SealedSecrets, with mode sealed.', maxItems: 16 }),
+        Type.Array(Type.String({ description: 'A SealedSecret name.' }), {
+          description: 'Names of SealedSecrets, with mode sealed.',
+          maxItems: 16,
+        }),
       ),
       externalSecretName: Opt(Type.String({ description: 'Name of the Secret to use, with mode external.' })),
     },

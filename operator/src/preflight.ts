@@ -1,0 +1,59 @@
+import type { NemoPlatform } from './api/types.js';
+import { datastoreSecretNames, platformSecretNames } from './render/secrets.js';
+import { resolveSpec, type ResolvedSpec } from './render/spec-defaults.js';
+import type { Problem } from './status.js';
+
+export interface PreflightFacts {
+  /** Secret names present in the platform's namespace. */
+  secrets: ReadonlySet<string>;
+  /** StorageClass names, or undefined when they could not be listed. */
+  storageClasses: ReadonlySet<string> | undefined;
+}
+
+function missingSecrets(platform: NemoPlatform, spec: ResolvedSpec, facts: PreflightFacts): Problem[] {
+  // Generated secrets are created by the operator itself before rendering.
+  const referenced = spec.secrets.mode === 'generated' ? [] : platformSecretNames(platform, spec);
+  const missing = [...referenced, ...datastoreSecretNames(spec)].filter((n) => !facts.secrets.has(n));
+  if (missing.length === 0) return [];
+  return [
+    {
+      type: 'Degraded',
+      reason: 'SecretMissing',
+      message: `Secret ${missing.map((n) => JSON.stringify(n)).join(', ')} not found in namespace ${platform.metadata.namespace}; create it or fix the reference in spec.`,
+      terminal: true,
+    },
+  ];
+}
+
+function requestedStorageClasses(spec: ResolvedSpec): { field: string; name: string }[] {
+  const fields = [
+    { field: 'spec.modelCache.storageClass', name: spec.modelCache.storageClass },
+    { field: 'spec.rag.index.persistence.storageClass', name: spec.rag.index.persistence.storageClass },
+    { field: 'spec.redis.storage.storageClass', name: spec.redis.storage.storageClass },
+    { field: 'spec.postgres.storage.storageClass', name: spec.postgres.storage.storageClass },
+  ];
+  return fields.filter((f): f is { field: string; name: string } => typeof f.name === 'string');
+}
+
+function unknownStorageClasses(spec: ResolvedSpec, facts: PreflightFacts): Problem[] {
+  const known = facts.storageClasses;
+  if (!known) return [];
+  const unknown = requestedStorageClasses(spec).filter((f) => !known.has(f.name));
+  if (unknown.length === 0) return [];
+  const list = unknown.map((u) => `${u.field}=${JSON.stringify(u.name)}`).join(', ');
+  const available = [...known].sort().join(', ') || 'none';
+  return [
+    {
+      type: 'Degraded',
+      reason: 'StorageClassNotFound',
+      message: `Unknown StorageClass in ${list}; available: ${available}.`,
+      terminal: true,
+    },
+  ];
+}
+
+/** Pure: problems a valid spec can still have in this cluster, each saying what to fix. */
+export function preflight(platform: NemoPlatform, facts: PreflightFacts): Problem[] {
+  const spec = resolveSpec(platform.spec);
+  return [...missingSecrets(platform, spec, facts), ...unknownStorageClasses(spec, facts)];
+}

@@ -1,0 +1,100 @@
+import type { ResolvedSpec } from './spec-defaults.js';
+
+/** The platform's services. */
+export const COMPONENTS = ['gateway', 'llm', 'transcription', 'rag', 'emotion', 'insights', 'coordinator'] as const;
+export type Component = (typeof COMPONENTS)[number];
+export const GPU_COMPONENTS = ['llm', 'transcription'] as const satisfies readonly Component[];
+export type GpuComponent = (typeof GPU_COMPONENTS)[number];
+
+/** What each component needs around it; the one place that knows. */
+export interface ComponentProfile {
+  port: number;
+  usesRedis: boolean;
+  usesPostgres: boolean;
+  /** Mounts the shared model cache. */
+  usesModels: boolean;
+  /** Internal services it calls, by component name. */
+  calls: readonly Component[];
+  requests: { cpu: string; memory: string };
+  limits: { memory: string };
+}
+
+export const PROFILES: Readonly<Record<Component, ComponentProfile>> = {
+  gateway: {
+    port: 8000,
+    usesRedis: true,
+    usesPostgres: true,
+    usesModels: false,
+    calls: ['llm', 'transcription', 'rag', 'emotion', 'insights', 'coordinator'],
+    requests: { cpu: '250m', memory: '256Mi' },
+    limits: { memory: '512Mi' },
+  },
+  llm: {
+    port: 8080,
+    usesRedis: false,
+    usesPostgres: true,
+    usesModels: true,
+    calls: ['rag', 'coordinator', 'insights'],
+    requests: { cpu: '1', memory: '4Gi' },
+    limits: { memory: '8Gi' },
+  },
+  transcription: {
+    port: 8080,
+    usesRedis: false,
+    usesPostgres: true,
+    usesModels: true,
+    calls: ['emotion', 'rag', 'coordinator', 'insights'],
+    requests: { cpu: '1', memory: '4Gi' },
+    limits: { memory: '8Gi' },
+  },
+  rag: {
+    port: 8080,
+    usesRedis: false,
+    usesPostgres: true,
+    usesModels: true,
+    calls: ['llm', 'insights'],
+    requests: { cpu: '500m', memory: '1Gi' },
+    limits: { memory: '4Gi' },
+  },
+  emotion: {
+    port: 8080,
+    usesRedis: false,
+    usesPostgres: false,
+    usesModels: true,
+    calls: ['insights'],
+    requests: { cpu: '250m', memory: '512Mi' },
+    limits: { memory: '2Gi' },
+  },
+  insights: {
+    port: 8080,
+    usesRedis: false,
+    usesPostgres: true,
+    usesModels: false,
+    calls: [],
+    requests: { cpu: '100m', memory: '256Mi' },
+    limits: { memory: '512Mi' },
+  },
+  coordinator: {
+    port: 8080,
+    usesRedis: true,
+    usesPostgres: false,
+    usesModels: false,
+    calls: ['insights'],
+    requests: { cpu: '100m', memory: '128Mi' },
+    limits: { memory: '256Mi' },
+  },
+};
+
+/** The gateway always runs; the others follow `enabled`. */
+export function isEnabled(spec: ResolvedSpec, component: Component): boolean {
+  return component === 'gateway' || spec[component].enabled;
+}
+
+export function enabledComponents(spec: ResolvedSpec): Component[] {
+  return COMPONENTS.filter((c) => isEnabled(spec, c));
+}
+
+/** The internal calls that actually happen: both ends enabled. */
+export function activeCalls(spec: ResolvedSpec, component: Component): Component[] {
+  return PROFILES[component].calls.filter((target) => isEnabled(spec, target));
+}
