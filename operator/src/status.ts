@@ -34,7 +34,10 @@ type Counts = Record<string, { ready: number; desired: number }>;
 
 /** Each workload the platform should run, with its desired replicas from the spec. */
 function expectedWorkloads(spec: ResolvedSpec): { name: string; desired: number }[] {
-  const list = enabledComponents(spec).map((c) => ({ name: c, desired: spec[c].replicas }));
+  const list: { name: string; desired: number }[] = enabledComponents(spec).map((c) => ({
+    name: c,
+    desired: spec[c].replicas,
+  }));
   for (const store of ['redis', 'postgres'] as const) {
     if (spec[store].mode === 'managed') list.push({ name: store, desired: 1 });
   }

@@ -11,12 +11,19 @@ export function MapOf<T extends TSchema>(value: T, description: string): TUnsafe
   return Type.Unsafe<Record<string, Static<T>>>({ type: 'object', additionalProperties: value, description });
 }
 
-/** A resource quantity such as "500m", "2Gi" or 4. */
+const QUANTITY_PATTERN =
+  '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
+
+/**
+ * A resource quantity such as "500m", "2Gi" or 4, in the one int-or-string
+ * form structural schemas accept: anyOf integer|string, with the pattern
+ * beside it (it applies to strings only).
+ */
 export function Quantity(description: string, defaultValue?: string): TUnsafe<string | number> {
   return Type.Unsafe<string | number>({
     'x-kubernetes-int-or-string': true,
-    pattern:
-      '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$',
+    anyOf: [{ type: 'integer' }, { type: 'string' }],
+    pattern: QUANTITY_PATTERN,
     description,
     ...(defaultValue === undefined ? {} : { default: defaultValue }),
   });

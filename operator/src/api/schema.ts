@@ -68,13 +68,16 @@ const Gpu = withRules(
     { description: 'GPUs for this workload.' },
   ),
   [
-    { rule: '!has(self.product) || self.count >= 1', message: 'gpu.count must be at least 1 when gpu.product is set' },
     {
-      rule: '!has(self.minMemoryMiB) || self.count >= 1',
+      rule: '!has(self.product) || (has(self.count) && self.count >= 1)',
+      message: 'gpu.count must be at least 1 when gpu.product is set',
+    },
+    {
+      rule: '!has(self.minMemoryMiB) || (has(self.count) && self.count >= 1)',
       message: 'gpu.count must be at least 1 when gpu.minMemoryMiB is set',
     },
     {
-      rule: "self.sharing != 'timeSliced' || self.count >= 1",
+      rule: "!has(self.sharing) || self.sharing != 'timeSliced' || (has(self.count) && self.count >= 1)",
       message: 'gpu.count must be at least 1 when gpu.sharing is timeSliced',
     },
   ],
@@ -327,7 +330,7 @@ const Datastore = (what: string, size: string) =>
     ),
     [
       {
-        rule: "self.mode != 'external' || (has(self.external) && has(self.external.secretRef))",
+        rule: "!has(self.mode) || self.mode != 'external' || (has(self.external) && has(self.external.secretRef))",
         message: `an external ${what} requires external.secretRef`,
       },
     ],
@@ -356,11 +359,11 @@ const Secrets = withRules(
   ),
   [
     {
-      rule: "self.mode != 'external' || has(self.externalSecretName)",
+      rule: "!has(self.mode) || self.mode != 'external' || has(self.externalSecretName)",
       message: 'secrets.mode external requires secrets.externalSecretName',
     },
     {
-      rule: "self.mode != 'sealed' || (has(self.sealedSecrets) && size(self.sealedSecrets) > 0)",
+      rule: "!has(self.mode) || self.mode != 'sealed' || (has(self.sealedSecrets) && size(self.sealedSecrets) > 0)",
       message: 'secrets.mode sealed requires at least one name in secrets.sealedSecrets',
     },
   ],

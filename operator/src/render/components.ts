@@ -94,7 +94,18 @@ export function enabledComponents(spec: ResolvedSpec): Component[] {
   return COMPONENTS.filter((c) => isEnabled(spec, c));
 }
 
-/** The internal calls that actually happen: both ends enabled. */
+/** Calls that a spec setting can switch off even when both ends run. */
+function callWanted(spec: ResolvedSpec, from: Component, to: Component): boolean {
+  if (from === 'llm' && to === 'rag') return spec.llm.rag.enabled;
+  if (from === 'transcription' && to === 'rag') return spec.transcription.ragIndexing;
+  if (from === 'transcription' && to === 'emotion') return spec.transcription.emotion;
+  return true;
+}
+
+/**
+ * The internal calls that actually happen: both ends enabled and the feature
+ * on. The single source for service URLs and NetworkPolicies alike.
+ */
 export function activeCalls(spec: ResolvedSpec, component: Component): Component[] {
-  return PROFILES[component].calls.filter((target) => isEnabled(spec, target));
+  return PROFILES[component].calls.filter((to) => isEnabled(spec, to) && callWanted(spec, component, to));
 }

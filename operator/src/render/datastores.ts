@@ -9,6 +9,8 @@ import type { ResolvedSpec } from './spec-defaults.js';
 
 export type Datastore = 'redis' | 'postgres';
 
+export const DATASTORE_PORTS: Readonly<Record<Datastore, number>> = { redis: 6379, postgres: 5432 };
+
 interface DatastoreProfile {
   image: string;
   port: number;
@@ -25,7 +27,7 @@ interface DatastoreProfile {
 const PROFILES: Readonly<Record<Datastore, DatastoreProfile>> = {
   redis: {
     image: 'docker.io/library/redis:7.4-alpine',
-    port: 6379,
+    port: DATASTORE_PORTS.redis,
     uid: 999,
     dataPath: '/data',
     scratch: ['/tmp'],
@@ -40,7 +42,7 @@ const PROFILES: Readonly<Record<Datastore, DatastoreProfile>> = {
   },
   postgres: {
     image: 'docker.io/library/postgres:16-alpine',
-    port: 5432,
+    port: DATASTORE_PORTS.postgres,
     uid: 70,
     dataPath: '/var/lib/postgresql/data',
     scratch: ['/tmp', '/var/run/postgresql'],

@@ -5,6 +5,7 @@ import { managedDatastores } from './datastores.js';
 import { contentHash } from './hash.js';
 import type { KubeObject } from './kube-object.js';
 import { gatewayIngress, service } from './network.js';
+import { networkPolicies } from './network-policy.js';
 import { SPEC_HASH_ANNOTATION } from './owned-kinds.js';
 import { resolveSpec } from './spec-defaults.js';
 import { modelCacheClaim } from './storage.js';
@@ -45,5 +46,6 @@ export function render(platform: NemoPlatform, facts: ClusterFacts): KubeObject[
   }
   const ingress = gatewayIngress(platform, spec);
   if (ingress) objects.push(ingress);
+  objects.push(...networkPolicies(platform, spec));
   return objects.map(withSpecHash);
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { NemoPlatform, NemoPlatformSpec } from '../api/types.js';
 import { CONFIG_HASH_ANNOTATION, SPEC_HASH_ANNOTATION } from './owned-kinds.js';
+import { podTemplate, workloads } from '../../test/support/objects.js';
 import { render, type KubeObject } from './index.js';
 
 const testdata = (file: string) => fileURLToPath(new URL(`../../testdata/${file}`, import.meta.url));
@@ -46,12 +47,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 const podSpecs = (objects: KubeObject[]) =>
-  objects
-    .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
-    .map(
-      (o) =>
-        [o.metadata.name, (o as { spec: { template: { spec: Record<string, never> } } }).spec.template.spec] as const,
-    );
+  workloads(objects).map((o) => [o.metadata.name, podTemplate(o).spec] as const);
 
 describe('render golden files (UPDATE_GOLDEN=1 rewrites them)', () => {
   it.each(Object.keys(CASES))('%s', (name) => {
@@ -113,11 +109,9 @@ describe.each(Object.entries(CASES))('render(%s)', (_name, p) => {
 describe('render reacts to its inputs', () => {
   const base = CASES['minimal']!;
   const hashOf = (objects: KubeObject[], name: string) =>
-    (
-      objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as {
-        spec: { template: { metadata: { annotations: Record<string, string> } } };
-      }
-    ).spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION];
+    podTemplate(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!).metadata?.annotations?.[
+      CONFIG_HASH_ANNOTATION
+    ];
 
   it('rolls pods when their config changes, and only those pods', () => {
     const before = render(base, FACTS);
@@ -135,28 +129,21 @@ describe('render reacts to its inputs', () => {
   it('drops a disabled component entirely', () => {
     const objects = render(platform('nemo', { emotion: { enabled: false } }), FACTS);
     expect(objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'emotion')).toEqual([]);
-    const gatewayConfig = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'nemo-gateway') as {
-      data: Record<string, string>;
-    };
-    expect(gatewayConfig.data['NEMO_EMOTION_URL']).toBeUndefined();
-    expect(gatewayConfig.data['NEMO_LLM_URL']).toBe('http://nemo-llm:8080');
+    const gatewayConfig = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'nemo-gateway')![
+      'data'
+    ] as Record<string, string>;
+    expect(gatewayConfig['NEMO_EMOTION_URL']).toBeUndefined();
+    expect(gatewayConfig['NEMO_LLM_URL']).toBe('http://nemo-llm:8080');
   });
 
   it('asks for GPUs, tolerates the GPU taint and requires fitting nodes', () => {
     const objects = render(CASES['full']!, FACTS);
-    const llm = podSpecs(objects).find(([n]) => n === 'nemo-prod-llm')![1] as unknown as {
-      containers: { resources: { limits: Record<string, string> } }[];
-      tolerations: unknown[];
-      affinity: {
-        nodeAffinity: {
-          requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: { matchExpressions: unknown[] }[] };
-        };
-      };
-    };
-    expect(llm.containers[0]!.resources.limits['nvidia.com/gpu']).toBe('1');
+    const llm = podSpecs(objects).find(([n]) => n === 'nemo-prod-llm')![1];
+    expect(llm.containers[0]!.resources?.limits?.['nvidia.com/gpu']).toBe('1');
     expect(llm.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
     expect(
-      llm.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]!.matchExpressions,
+      llm.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]
+        ?.matchExpressions,
     ).toEqual([
       { key: 'nvidia.com/gpu.count', operator: 'Gt', values: ['0'] },
       { key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-H100-80GB-HBM3'] },
@@ -167,10 +154,8 @@ describe('render reacts to its inputs', () => {
   it('runs no datastore for external Redis and Postgres, and mounts their URLs as files', () => {
     const objects = render(CASES['external-everything']!, FACTS);
     expect(objects.filter((o) => o.kind === 'StatefulSet')).toEqual([]);
-    const gateway = podSpecs(objects).find(([n]) => n === 'ext-gateway')![1] as unknown as {
-      volumes: { name: string; projected?: { sources: unknown[] } }[];
-    };
-    expect(gateway.volumes.find((v) => v.name === 'secrets')?.projected?.sources).toEqual([
+    const gateway = podSpecs(objects).find(([n]) => n === 'ext-gateway')![1];
+    expect(gateway.volumes?.find((v) => v.name === 'secrets')?.projected?.sources).toEqual([
       { secret: { name: 'platform-keys' } },
       { secret: { name: 'redis-conn', items: [{ key: 'url', path: 'redis-url' }] } },
       { secret: { name: 'pg-conn', items: [{ key: 'url', path: 'postgres-url' }] } },
