@@ -1,4 +1,5 @@
 import type { Condition, NemoPlatform, NemoPlatformStatus } from './api/types.js';
+import type { GpuAssignment } from './gpu/placement.js';
 import { enabledComponents, GPU_COMPONENTS } from './render/components.js';
 import type { KubeObject } from './render/kube-object.js';
 import { childName } from './render/metadata.js';
@@ -22,6 +23,8 @@ export interface StatusInput {
   problems: readonly Problem[];
   /** RFC 3339; used only for conditions whose status changes. */
   now: string;
+  /** Where GPU pods run now; absent when not looked up (status keeps the last value). */
+  gpuAssignments?: readonly GpuAssignment[];
 }
 
 interface Workload {
@@ -135,7 +138,10 @@ export function computeStatus(input: StatusInput): NemoPlatformStatus {
     phase: phaseOf(conditions, observed.length > 0),
     conditions,
     components,
-    gpu: { requested: gpusRequested(spec), assignments: platform.status?.gpu?.assignments ?? [] },
+    gpu: {
+      requested: gpusRequested(spec),
+      assignments: [...(input.gpuAssignments ?? platform.status?.gpu?.assignments ?? [])],
+    },
     endpoints: { gateway: gatewayEndpoint(platform, spec) },
   };
 }

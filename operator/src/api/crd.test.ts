@@ -65,7 +65,7 @@ describe('the NemoPlatform CRD', () => {
   it('defaults an empty spec to a full platform', () => {
     const spec = Value.Default(NemoPlatformSpec, {}) as Record<string, Record<string, unknown>>;
     expect(spec['gateway']?.['replicas']).toBe(2);
-    expect(spec['llm']?.['gpu']).toEqual({ count: 1, sharing: 'exclusive' });
+    expect(spec['llm']?.['gpu']).toEqual({ count: 1, placement: 'spread', sharing: 'exclusive' });
     expect(spec['postgres']?.['mode']).toBe('managed');
     expect(spec['secrets']?.['mode']).toBe('generated');
   });

@@ -57,6 +57,13 @@ const Gpu = withRules(
       minMemoryMiB: Opt(
         Type.Integer({ description: 'Minimum nvidia.com/gpu.memory (MiB) of the node’s GPUs.', minimum: 1 }),
       ),
+      placement: Opt(
+        StringEnum(['spread', 'pack'], {
+          description:
+            'spread: replicas prefer different nodes (survives a node loss). pack: replicas prefer nodes already running GPU pods (keeps whole nodes free).',
+          default: 'spread',
+        }),
+      ),
       sharing: Opt(
         StringEnum(['exclusive', 'timeSliced'], {
           description:

@@ -2,11 +2,11 @@ import type { V1Container, V1PodSpec, V1Toleration, V1Volume, V1VolumeMount } fr
 import type { NemoPlatform } from '../api/types.js';
 import { GPU_COMPONENTS, PROFILES, type Component, type GpuComponent } from './components.js';
 import { configData, MODELS_DIR, SECRETS_DIR } from './config.js';
-import { gpuAffinity, gpuTolerations, GPU_RESOURCE } from './gpu.js';
+import { gpuAffinity, gpuSpread, gpuTolerations, GPU_RESOURCE } from './gpu.js';
 import { contentHash } from './hash.js';
 import type { KubeObject } from './kube-object.js';
 import { childMeta, childName, commonLabels, selectorLabels } from './metadata.js';
-import { CONFIG_HASH_ANNOTATION } from './owned-kinds.js';
+import { CONFIG_HASH_ANNOTATION, PLATFORM_LABEL } from './owned-kinds.js';
 import { secretProjections } from './secrets.js';
 import { RESTRICTED_CONTAINER, restrictedPodSecurity, SECRET_FILE_MODE } from './security.js';
 import type { ResolvedSpec } from './spec-defaults.js';
@@ -84,17 +84,17 @@ function quantities(map: Record<string, string | number> | undefined): Record<st
   return Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
-function placement(spec: ResolvedSpec, component: Component): Partial<V1PodSpec> {
+function placement(platform: NemoPlatform, spec: ResolvedSpec, component: Component): Partial<V1PodSpec> {
   const user = spec[component];
-  const tolerations: V1Toleration[] = [
-    ...(isGpuComponent(component) ? gpuTolerations(spec[component].gpu) : []),
-    ...(user.tolerations ?? []),
-  ];
-  const affinity = isGpuComponent(component) ? gpuAffinity(spec[component].gpu) : undefined;
+  const gpu = isGpuComponent(component) ? spec[component].gpu : undefined;
+  const tolerations: V1Toleration[] = [...(gpu ? gpuTolerations(gpu) : []), ...(user.tolerations ?? [])];
+  const affinity = gpu ? gpuAffinity(gpu, { [PLATFORM_LABEL]: platform.metadata.name }) : undefined;
+  const spread = gpu ? gpuSpread(gpu, selectorLabels(platform, component)) : [];
   return {
     ...(user.nodeSelector ? { nodeSelector: user.nodeSelector } : {}),
     ...(tolerations.length ? { tolerations } : {}),
     ...(affinity ? { affinity } : {}),
+    ...(spread.length ? { topologySpreadConstraints: spread } : {}),
   };
 }
 
@@ -132,7 +132,7 @@ export function deployment(
           enableServiceLinks: false,
           securityContext: restrictedPodSecurity(APP_UID),
           ...(pullSecrets.length ? { imagePullSecrets: pullSecrets } : {}),
-          ...placement(spec, component),
+          ...placement(platform, spec, component),
           containers: [container(platform, spec, component)],
           volumes: volumes(platform, spec, component),
         },
