@@ -54,9 +54,8 @@ export function gpuInventory(
 }
 
 function toGpuNode(n: V1Node, used: ReadonlyMap<string, number>): GpuNode {
-  const name = n.metadata?.name ?? '';
+  const { name = '', labels = {} } = n.metadata ?? {};
   const allocatable = quantity(n.status?.allocatable?.[GPU_RESOURCE]);
-  const labels = n.metadata?.labels ?? {};
   const memory = labels[GPU_LABELS.memory];
   return {
     name,
