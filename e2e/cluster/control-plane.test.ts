@@ -192,7 +192,8 @@ describe('custom resources', () => {
                       },
                       status: {
                         type: 'object',
-                        properties: { phase: { type: 'string', enum: ['Pending', 'Ready'] } },
+                        // The client's schema model spells `enum` as `_enum` (a reserved word).
+                        properties: { phase: { type: 'string', _enum: ['Pending', 'Ready'] } },
                       },
                     },
                   },

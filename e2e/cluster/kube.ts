@@ -3,7 +3,7 @@
  * e2e/setup/cluster-global-setup.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { ApiException, type CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 
 /** Loads the admin kubeconfig written by hack/cluster/up.sh. */
 export function loadKubeConfig(path: string): KubeConfig {
@@ -36,7 +36,7 @@ export async function eventually<T>(
       lastError = error;
     }
     if (Date.now() > deadline) {
-      const cause = lastError === undefined ? '' : `: ${String(lastError)}`;
+      const cause = lastError === undefined ? '' : `: ${describeError(lastError)}`;
       throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}${cause}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
@@ -93,4 +93,8 @@ function safeJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : JSON.stringify(error);
 }

@@ -8,7 +8,7 @@
 # directory is the only thing printed on stdout; progress goes to stderr.
 set -euo pipefail
 
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The machines this runs on have 2 cores and are shared; more parallelism
@@ -18,7 +18,11 @@ GO_PARALLEL="${NEMO_GO_PARALLEL:-2}"
 # The go.mod files carry full require lists; -mod=mod lets a fresh module
 # cache fill itself from the proxy without a separate `go mod download`.
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod -buildvcs=false"
+# Static binaries, as upstream releases them; also means no C toolchain is needed.
 export CGO_ENABLED=0
+
+# The binaries a complete build directory must hold.
+BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok helm)
 
 is_complete() {
   local dir=$1 b
@@ -88,7 +92,7 @@ main() {
     local start=$SECONDS
     # Build into a scratch folder and swap it in, so an interrupted build
     # never looks complete.
-    rm -rf "$dir/bin.partial" "$dir/bin"
+    rm -rf "${dir:?}/bin.partial" "${dir:?}/bin"
     mkdir -p "$dir/bin.partial"
     build_all "$dir/bin.partial"
     "$dir/bin.partial/kwok-stages" > "$dir/kwok-stages.yaml"

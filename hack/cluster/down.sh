@@ -6,7 +6,7 @@
 # usage: down.sh [STATE_DIR]   (default: $NEMO_CLUSTER_DIR or ~/.cache/nemo/cluster)
 set -euo pipefail
 
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 main() {

@@ -24,9 +24,6 @@ build_id() {
 
 build_dir() { printf '%s/k8s-%s\n' "$NEMO_CACHE" "$(build_id)"; }
 
-# The binaries a complete build directory must hold.
-BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok helm)
-
 # Components in start order; down stops them in reverse.
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 
@@ -47,26 +44,35 @@ pid_of() {
   printf '%s\n' "$pid"
 }
 
-# stop_component STATE NAME [GRACE_SECONDS]: TERM, then KILL after the grace.
-stop_component() {
-  local state=$1 name=$2 grace=${3:-10} pid i
-  if pid=$(pid_of "$state" "$name"); then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < grace * 10; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
+# stop_all STATE [GRACE_SECONDS]: TERM to every component at once (each
+# takes a few seconds to shut down; one after another adds up), then KILL
+# whatever is still running after the grace period.
+stop_all() {
+  local state=$1 grace=${2:-10} i name pid pids=() names=()
+  for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
+    name=${COMPONENTS[i]}
+    if pid=$(pid_of "$state" "$name"); then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+      names+=("$name")
+    fi
+  done
+  for ((i = 0; i < grace * 10; i++)); do
+    alive_any "${pids[@]}" || break
+    sleep 0.1
+  done
+  for i in "${!pids[@]}"; do
+    pid=${pids[i]}
     if kill -0 "$pid" 2>/dev/null; then
-      log "$name (pid $pid) ignored TERM for ${grace}s, killing"
+      log "${names[i]} (pid $pid) ignored TERM for ${grace}s, killing"
       kill -KILL "$pid" 2>/dev/null || true
     fi
-  fi
-  rm -f "$state/pids/$name.pid"
+  done
+  rm -f "$state"/pids/*.pid
 }
 
-stop_all() {
-  local state=$1 i
-  for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
-    stop_component "$state" "${COMPONENTS[i]}"
-  done
+alive_any() {
+  local pid
+  for pid in "$@"; do kill -0 "$pid" 2>/dev/null && return 0; done
+  return 1
 }

@@ -10,7 +10,7 @@
 # Progress goes to stderr; the last line on stdout is KUBECONFIG=<path>.
 set -euo pipefail
 
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 READY_TIMEOUT=${NEMO_CLUSTER_READY_TIMEOUT:-120}
@@ -135,9 +135,11 @@ KUBECONFIG
 
 # start NAME ARGS...: runs bin/NAME detached from this shell (its own session,
 # so Ctrl-C on the caller does not take it down), logging to logs/NAME.log.
+# fd 8 (the state dir lock) is closed for it: a long-lived component holding
+# the lock would make every later `up` on this state dir wait forever.
 start() {
   local name=$1; shift
-  setsid "$BIN/$name" "$@" >"$STATE/logs/$name.log" 2>&1 </dev/null &
+  setsid "$BIN/$name" "$@" >"$STATE/logs/$name.log" 2>&1 </dev/null 8>&- &
   echo $! >"$STATE/pids/$name.pid"
   log "started $name (pid $!)"
 }
