@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and local mode run for real
-# (PostgreSQL, Redis, openssl for the control plane's certificates), only
-# when one is missing, so a warm machine pays nothing.
+# (PostgreSQL, Redis, openssl for the control plane's certificates, FAISS and
+# a C++ toolchain for faiss-node's addon), only when one is missing, so a warm
+# machine pays nothing.
 set -euo pipefail
 
-PACKAGES=(postgresql redis-server openssl curl)
+PACKAGES=(postgresql redis-server openssl curl libfaiss-dev libopenblas-dev cmake g++ make patch)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

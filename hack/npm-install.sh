@@ -8,6 +8,10 @@ hash=$(sha256sum package-lock.json | cut -c1-16)
 stamp=node_modules/.nemo-lock-$hash
 [[ -f $stamp ]] && exit 0
 
+cache="$HOME/.cache/nemo/npm"
+# faiss-node's own install script downloads from GitHub; give it a cached
+# prebuild made from Debian's libfaiss instead (see the script).
+bash hack/faiss-node/prebuild.sh "$cache"
 echo "Installing npm dependencies (package-lock $hash)" >&2
-npm ci --cache "$HOME/.cache/nemo/npm" --prefer-offline --no-audit --no-fund --loglevel=error
+npm ci --cache "$cache" --prefer-offline --no-audit --no-fund --loglevel=error
 touch "$stamp"
