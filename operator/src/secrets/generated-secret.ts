@@ -44,39 +44,79 @@ function isConflict(err: unknown): boolean {
   return (err as { code?: number }).code === 409;
 }
 
+/** Annotation on the generated Secret: the spec.secrets.rotation token it was last rotated for. */
+export const ROTATION_ANNOTATION = 'nemo.dev/rotation';
+
 /**
- * Creates the platform's generated Secret once. An existing Secret is never
- * overwritten (a concurrent creator wins, AlreadyExists counts as success),
- * and no value is ever logged or returned: only a hash of the data.
+ * Pure: the Secret data after a rotation. The primary S2S key becomes the
+ * previous one (tokens it signed keep verifying until the next rotation) and a
+ * new primary takes its place; every other value stays.
+ */
+export function rotatedData(data: Readonly<Record<string, string>>, newPrimaryPem: string): Record<string, string> {
+  const primary = data['s2s-primary.pem'];
+  return {
+    ...data,
+    ...(primary ? { 's2s-previous.pem': primary } : {}),
+    's2s-primary.pem': Buffer.from(newPrimaryPem).toString('base64'),
+  };
+}
+
+function rotationToken(platform: NemoPlatform): string {
+  return platform.spec.secrets?.rotation ?? '';
+}
+
+/**
+ * Creates the platform's generated Secret once and rotates its S2S key when
+ * spec.secrets.rotation changes. Values are never overwritten otherwise (a
+ * concurrent creator wins, AlreadyExists counts as success), and no value is
+ * logged or returned: only a hash of the data.
  */
 export async function ensureGeneratedSecret(
   core: CoreV1Api,
   platform: NemoPlatform,
-): Promise<{ name: string; hash: string }> {
+): Promise<{ name: string; hash: string; rotated: boolean }> {
   const name = generatedSecretName(platform);
   const namespace = platform.metadata.namespace;
-  try {
-    const existing = await core.readNamespacedSecret({ name, namespace });
-    return { name, hash: secretDataHash([existing]) };
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
+  const existing = await core.readNamespacedSecret({ name, namespace }).catch((err: unknown) => {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  });
+  if (!existing) {
+    await createSecret(core, platform);
+    const created = await core.readNamespacedSecret({ name, namespace });
+    return { name, hash: secretDataHash([created]), rotated: false };
   }
+  if ((existing.metadata?.annotations?.[ROTATION_ANNOTATION] ?? '') === rotationToken(platform)) {
+    return { name, hash: secretDataHash([existing]), rotated: false };
+  }
+  // resourceVersion makes this a compare-and-swap: a concurrent rotation fails with 409 and requeues.
+  const body: V1Secret = {
+    ...existing,
+    metadata: {
+      ...existing.metadata,
+      annotations: { ...existing.metadata?.annotations, [ROTATION_ANNOTATION]: rotationToken(platform) },
+    },
+    data: rotatedData(existing.data ?? {}, ed25519Pem()),
+  };
+  const updated = await core.replaceNamespacedSecret({ name, namespace, body });
+  return { name, hash: secretDataHash([updated]), rotated: true };
+}
+
+async function createSecret(core: CoreV1Api, platform: NemoPlatform): Promise<void> {
   const body: V1Secret = {
     metadata: {
-      name,
-      namespace,
+      name: generatedSecretName(platform),
+      namespace: platform.metadata.namespace,
       labels: commonLabels(platform, 'secrets'),
-      annotations: { [RETAIN_ANNOTATION]: 'true' },
+      annotations: { [RETAIN_ANNOTATION]: 'true', [ROTATION_ANNOTATION]: rotationToken(platform) },
       ownerReferences: [ownerReference(platform)],
     },
     type: 'Opaque',
     stringData: generateSecretData(),
   };
   try {
-    await core.createNamespacedSecret({ namespace, body });
+    await core.createNamespacedSecret({ namespace: platform.metadata.namespace, body });
   } catch (err) {
     if (!isConflict(err)) throw err;
   }
-  const created = await core.readNamespacedSecret({ name, namespace });
-  return { name, hash: secretDataHash([created]) };
 }
