@@ -49,3 +49,21 @@ describe('preflight', () => {
     ).toEqual([]);
   });
 });
+
+describe('preflight for external secrets', () => {
+  it('names each key missing from the external Secret', () => {
+    const problems = preflight(platform({ secrets: { mode: 'external', externalSecretName: 'keys' } }), {
+      secrets: new Set(['keys']),
+      secretKeys: new Map([['keys', new Set(['s2s-primary.pem', 'session-key', 'users-db-key'])]]),
+      storageClasses: undefined,
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        reason: 'SecretKeysMissing',
+        message: expect.stringContaining(
+          'lacks key "rag-db-key", "email-db-key", "postgres-password", "redis-password", "redis.conf"',
+        ) as unknown,
+      }),
+    ]);
+  });
+});

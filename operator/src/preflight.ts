@@ -6,6 +6,8 @@ import type { Problem } from './status.js';
 export interface PreflightFacts {
   /** Secret names present in the platform's namespace. */
   secrets: ReadonlySet<string>;
+  /** Keys of those Secrets, where known: used to check an external Secret has every key. */
+  secretKeys?: ReadonlyMap<string, ReadonlySet<string>>;
   /** StorageClass names, or undefined when they could not be listed. */
   storageClasses: ReadonlySet<string> | undefined;
 }
@@ -52,8 +54,32 @@ function unknownStorageClasses(spec: ResolvedSpec, facts: PreflightFacts): Probl
   ];
 }
 
+/** Keys the platform reads from its Secret, by what runs. */
+export function requiredSecretKeys(spec: ResolvedSpec): string[] {
+  const keys = ['s2s-primary.pem', 'session-key', 'users-db-key', 'rag-db-key', 'email-db-key'];
+  if (spec.postgres.mode === 'managed') keys.push('postgres-password');
+  if (spec.redis.mode === 'managed') keys.push('redis-password', 'redis.conf');
+  return keys;
+}
+
+function missingKeys(spec: ResolvedSpec, facts: PreflightFacts): Problem[] {
+  const name = spec.secrets.externalSecretName;
+  const keys = name ? facts.secretKeys?.get(name) : undefined;
+  if (spec.secrets.mode !== 'external' || !name || !keys) return [];
+  const missing = requiredSecretKeys(spec).filter((k) => !keys.has(k));
+  if (missing.length === 0) return [];
+  return [
+    {
+      type: 'Degraded',
+      reason: 'SecretKeysMissing',
+      message: `Secret ${JSON.stringify(name)} lacks key ${missing.map((k) => JSON.stringify(k)).join(', ')}; add them (see SECURITY.md for what each holds).`,
+      terminal: true,
+    },
+  ];
+}
+
 /** Pure: problems a valid spec can still have in this cluster, each saying what to fix. */
 export function preflight(platform: NemoPlatform, facts: PreflightFacts): Problem[] {
   const spec = resolveSpec(platform.spec);
-  return [...missingSecrets(platform, spec, facts), ...unknownStorageClasses(spec, facts)];
+  return [...missingSecrets(platform, spec, facts), ...missingKeys(spec, facts), ...unknownStorageClasses(spec, facts)];
 }
