@@ -9,7 +9,6 @@ export default defineConfig({
   resolve,
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
-    reporters: process.env.CI ? ['default'] : ['default'],
     projects: [
       {
         extends: true,
@@ -32,10 +31,34 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The built UI (npm run build -w frontend) in Debian's chromium, against a real gateway.
+          name: 'browser',
+          include: ['frontend/test/**/*.test.ts'],
+          globalSetup: ['hack/vitest/servers.global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
-          include: ['e2e/**/*.test.ts'],
+          include: ['e2e/**/*.test.ts', 'operator/test/**/*.int.test.ts'],
           globalSetup: ['e2e/setup/cluster-global-setup.ts'],
           testTimeout: 120_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Benchmarks on the real control plane: `npm run bench -w operator`, never part of npm test.
+          name: 'operator-bench',
+          include: ['operator/bench/**/*.bench.test.ts'],
+          globalSetup: ['e2e/setup/cluster-global-setup.ts'],
+          testTimeout: 600_000,
           hookTimeout: 600_000,
           fileParallelism: false,
         },

@@ -5,7 +5,7 @@
 # machine pays nothing.
 set -euo pipefail
 
-PACKAGES=(postgresql redis-server openssl curl libfaiss-dev libopenblas-dev cmake g++ make patch)
+PACKAGES=(postgresql redis-server openssl curl libfaiss-dev libopenblas-dev cmake g++ make patch espeak-ng sox unzip chromium)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -13,11 +13,14 @@ step "npm dependencies";     bash hack/npm-install.sh
 step "Control plane binaries"; bash hack/cluster/build.sh >/dev/null
 step "Type-check";           npx tsc -b
 step "Lint";                 npm run --silent lint
+step "Models";               bash hack/fetch-models
 step "Tests"
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+# Every test project; benchmarks live in projects of their own and run with `npm run bench`.
+projects=(--project unit --project integration --project browser --project e2e)
+npx vitest run "${projects[@]}" --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
 # One closing line in the plain 'N passed, N failed' form that CI reads.
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

@@ -10,25 +10,45 @@ export interface Plan {
   prune: KubeObject[];
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const at = (path: string, key: string | number) =>
+  typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+
+function firstListDifference(wanted: unknown[], actual: unknown, path: string): string | undefined {
+  if (!Array.isArray(actual) || actual.length !== wanted.length) return path || '(root)';
+  for (const [i, w] of wanted.entries()) {
+    const d = firstDifference(w, actual[i], at(path, i));
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
+
+function firstFieldDifference(wanted: Record<string, unknown>, actual: unknown, path: string): string | undefined {
+  if (!isRecord(actual)) return path || '(root)';
+  for (const [k, w] of Object.entries(wanted)) {
+    if (w === undefined) continue;
+    const d = firstDifference(w, actual[k], at(path, k));
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
+
 /**
- * True when every field we set is present with the same value in `actual`.
- * The API server adds defaults and status, so extra fields in `actual` are
- * fine; lists must match item for item, as server-side apply would make them.
+ * The path of the first field we set that the live object lacks or holds
+ * differently ("spec.template.spec.containers[0].image"), or undefined when
+ * every one matches. The API server adds defaults and status, so extra fields
+ * in `actual` are fine; lists must match item for item, as server-side apply
+ * would make them.
  */
+export function firstDifference(wanted: unknown, actual: unknown, path = ''): string | undefined {
+  if (Array.isArray(wanted)) return firstListDifference(wanted, actual, path);
+  if (isRecord(wanted)) return firstFieldDifference(wanted, actual, path);
+  return wanted === actual ? undefined : path || '(root)';
+}
+
+/** True when every field we set is present with the same value in `actual`. */
 export function containsFields(wanted: unknown, actual: unknown): boolean {
-  if (Array.isArray(wanted)) {
-    return (
-      Array.isArray(actual) && actual.length === wanted.length && wanted.every((w, i) => containsFields(w, actual[i]))
-    );
-  }
-  if (wanted !== null && typeof wanted === 'object') {
-    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
-    const a = actual as Record<string, unknown>;
-    return Object.entries(wanted as Record<string, unknown>).every(
-      ([k, v]) => v === undefined || containsFields(v, a[k]),
-    );
-  }
-  return wanted === actual;
+  return firstDifference(wanted, actual) === undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Condition, NemoPlatform, NemoPlatformStatus } from './api/types.js';
 import type { GpuAssignment } from './gpu/placement.js';
-import { enabledComponents, GPU_COMPONENTS } from './render/components.js';
+import { enabledComponents } from './render/components.js';
+import { gpuSlots } from './render/config.js';
 import type { KubeObject } from './render/kube-object.js';
 import { childName } from './render/metadata.js';
 import { gatewayEndpoint } from './render/network.js';
@@ -119,10 +120,6 @@ function phaseOf(conditions: readonly Condition[], observedAny: boolean): NonNul
   return observedAny ? 'Progressing' : 'Pending';
 }
 
-function gpusRequested(spec: ResolvedSpec): number {
-  return GPU_COMPONENTS.filter((c) => spec[c].enabled).reduce((n, c) => n + spec[c].gpu.count * spec[c].replicas, 0);
-}
-
 /** Pure: the status to write, from the platform, what the cluster shows, and known problems. */
 export function computeStatus(input: StatusInput): NemoPlatformStatus {
   const { platform, observed, problems, now } = input;
@@ -139,7 +136,7 @@ export function computeStatus(input: StatusInput): NemoPlatformStatus {
     conditions,
     components,
     gpu: {
-      requested: gpusRequested(spec),
+      requested: gpuSlots(spec),
       assignments: [...(input.gpuAssignments ?? platform.status?.gpu?.assignments ?? [])],
     },
     endpoints: { gateway: gatewayEndpoint(platform, spec) },

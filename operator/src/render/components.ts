@@ -77,7 +77,8 @@ export const PROFILES: Readonly<Record<Component, ComponentProfile>> = {
   coordinator: {
     port: 8080,
     usesRedis: true,
-    usesPostgres: false,
+    // The lease ledger, for insights and accounting.
+    usesPostgres: true,
     usesModels: false,
     calls: ['insights'],
     requests: { cpu: '100m', memory: '128Mi' },

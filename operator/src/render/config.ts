@@ -1,5 +1,5 @@
 import type { NemoPlatform } from '../api/types.js';
-import { activeCalls, PROFILES, type Component } from './components.js';
+import { activeCalls, GPU_COMPONENTS, PROFILES, type Component } from './components.js';
 import { childMeta, childName } from './metadata.js';
 import type { KubeObject } from './kube-object.js';
 import type { ResolvedSpec } from './spec-defaults.js';
@@ -54,9 +54,16 @@ const COMPONENT_SETTINGS: Readonly<Record<Component, (spec: ResolvedSpec) => Rec
   coordinator: (spec) => coordinatorSettings(spec),
 };
 
+/** GPUs the LLM and ASR workloads hold in all: the coordinator's slots to hand out. */
+export function gpuSlots(spec: ResolvedSpec): number {
+  return GPU_COMPONENTS.filter((c) => spec[c].enabled).reduce((n, c) => n + spec[c].gpu.count * spec[c].replicas, 0);
+}
+
 function coordinatorSettings(spec: ResolvedSpec): Record<string, string> {
   const { priorities, maxQueue, leaseSeconds } = spec.coordinator;
   return {
+    // At least one slot, so CPU-only platforms still serialise their model work.
+    NEMO_GPU_SLOTS: String(Math.max(1, gpuSlots(spec))),
     NEMO_PRIORITY_REALTIME: String(priorities.realtime),
     NEMO_PRIORITY_INTERACTIVE: String(priorities.interactive),
     NEMO_PRIORITY_BATCH: String(priorities.batch),

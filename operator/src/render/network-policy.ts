@@ -88,8 +88,9 @@ function workloadPolicy(
     spec: {
       podSelector: { matchLabels: selectorLabels(platform, workload) },
       policyTypes: ['Ingress', 'Egress'],
-      ingress,
-      egress,
+      // The API server drops empty lists; leaving them out keeps plan() from seeing drift.
+      ...(ingress.length ? { ingress } : {}),
+      ...(egress.length ? { egress } : {}),
     },
   };
 }

@@ -21,6 +21,8 @@ export const ErrorCode = {
   UpstreamFailed: 'NEMO_ERR_UPSTREAM_FAILED',
   Unavailable: 'NEMO_ERR_UNAVAILABLE',
   UpstreamTimeout: 'NEMO_ERR_UPSTREAM_TIMEOUT',
+  /** Stored data failed authentication: tampered, or encrypted under a key that is not configured. */
+  DataIntegrity: 'NEMO_ERR_DATA_INTEGRITY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -42,6 +44,7 @@ export const statusOf: Readonly<Record<ErrorCode, number>> = {
   NEMO_ERR_UPSTREAM_FAILED: 502,
   NEMO_ERR_UNAVAILABLE: 503,
   NEMO_ERR_UPSTREAM_TIMEOUT: 504,
+  NEMO_ERR_DATA_INTEGRITY: 500,
 };
 
 /** The body every service returns for an error. */

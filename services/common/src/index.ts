@@ -12,3 +12,7 @@ export * from './http/tracing.js';
 export * from './auth/s2s-keys.js';
 export * from './auth/s2s-token.js';
 export * from './auth/s2s-plugin.js';
+export * from './datastore-settings.js';
+export * from './gpu/lease-client.js';
+export * from './insights/events.js';
+export * from './insights/events-client.js';

@@ -26,6 +26,16 @@ describe('S2S tokens', () => {
     await expect(verifier.verify(token)).resolves.toEqual({ issuer: 'gateway', subject: 'user-7', tenant: 'acme' });
   });
 
+  it('carries the forwarded role, signed, and keeps tokens for different roles apart', async () => {
+    const signer = sign(primary);
+    const admin = await signer.token('insights', 'user-7', 'acme', 'admin');
+    const user = await signer.token('insights', 'user-7', 'acme', 'user');
+    await expect(verifier.verify(admin)).rejects.toMatchObject({ code: 'NEMO_ERR_AUTH_INVALID' }); // audience is rag
+    const insights = new S2SVerifier({ audience: 'insights', keys: { primary, previous: undefined } });
+    await expect(insights.verify(admin)).resolves.toMatchObject({ role: 'admin', tenant: 'acme' });
+    await expect(insights.verify(user)).resolves.toMatchObject({ role: 'user' });
+  });
+
   it('accepts a token signed by the previous key after rotation', async () => {
     await expect(verifier.verify(await sign(previous).token('rag'))).resolves.toMatchObject({ issuer: 'gateway' });
   });

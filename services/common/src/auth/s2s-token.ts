@@ -23,6 +23,8 @@ export interface S2SClaims {
   subject: string | undefined;
   /** Tenant of that user, when there is one. */
   tenant: string | undefined;
+  /** That user's role ('admin' or 'user'), when the caller forwards it. */
+  role: string | undefined;
 }
 
 export interface SignerOptions {
@@ -47,14 +49,14 @@ export class S2SSigner {
     this.now = options.now ?? Date.now;
   }
 
-  async token(audience: string, subject?: string, tenant?: string): Promise<string> {
-    const cacheKey = `${audience}\u0000${subject ?? ''}\u0000${tenant ?? ''}`;
+  async token(audience: string, subject?: string, tenant?: string, role?: string): Promise<string> {
+    const cacheKey = `${audience}\u0000${subject ?? ''}\u0000${tenant ?? ''}\u0000${role ?? ''}`;
     const nowMs = this.now();
     const hit = this.cache.get(cacheKey);
     if (hit && hit.refreshAt > nowMs) return hit.token;
 
     const iat = Math.floor(nowMs / 1000);
-    const jwt = new SignJWT(tenant ? { tenant } : {})
+    const jwt = new SignJWT({ ...(tenant ? { tenant } : {}), ...(role ? { role } : {}) })
       .setProtectedHeader({ alg: ALG, typ: S2S_TOKEN_TYPE, kid: this.options.key.kid })
       .setIssuer(this.options.issuer)
       .setAudience(audience)
@@ -126,6 +128,7 @@ function claimsOf(payload: JWTPayload): S2SClaims {
     issuer: payload.iss ?? '',
     subject: payload.sub,
     tenant: typeof payload['tenant'] === 'string' ? payload['tenant'] : undefined,
+    role: typeof payload['role'] === 'string' ? payload['role'] : undefined,
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { s2sAuthPlugin } from '../auth/s2s-plugin.js';
@@ -18,6 +18,8 @@ export interface ServiceAppOptions {
   s2s?: S2SVerifier;
   bodyLimit?: number;
   registry?: Registry;
+  /** For public services: whom to trust for X-Forwarded-For, and how fastify logs each request. */
+  server?: Pick<FastifyServerOptions, 'trustProxy' | 'logController'>;
 }
 
 /** A request id we accept from a caller: short and harmless in logs and headers. */
@@ -37,6 +39,7 @@ export function createServiceApp(options: ServiceAppOptions): FastifyInstance {
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
+    ...options.server,
   }) as unknown as FastifyInstance;
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

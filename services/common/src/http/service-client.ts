@@ -27,6 +27,8 @@ export interface CallOptions {
   /** Forwarded user identity: becomes the token's subject and tenant. */
   subject?: string;
   tenant?: string;
+  /** The forwarded user's role, signed into the token so services can tell admins apart. */
+  role?: string;
   requestId?: string;
   signal?: AbortSignal;
 }
@@ -70,7 +72,7 @@ export class ServiceClient {
   }
 
   private async once<T>(method: Dispatcher.HttpMethod, path: string, call: CallOptions): Promise<ServiceResponse<T>> {
-    const token = await this.options.signer.token(this.options.audience, call.subject, call.tenant);
+    const token = await this.options.signer.token(this.options.audience, call.subject, call.tenant, call.role);
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...call.headers };
     if (call.requestId) headers['x-request-id'] = call.requestId;
     injectTraceHeaders(headers);

@@ -1,0 +1,78 @@
+import { request } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
+import { sseData } from './sse.js';
+
+export interface ChatMessage {
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+}
+
+/** A source the answer drew on (the llm service's RAG extension to the chunk format). */
+export interface Citation {
+  id: string;
+  title: string;
+  snippet?: string;
+}
+
+export interface StreamHandlers {
+  onToken(text: string): void;
+  onCitations(citations: Citation[]): void;
+  /** Called each second while the platform is busy, until the retry. */
+  onBusy(secondsLeft: number): void;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  rag: boolean;
+  signal: AbortSignal;
+}
+
+interface Chunk {
+  choices?: { delta?: { content?: string } }[];
+  citations?: Citation[];
+}
+
+const MAX_BUSY_RETRIES = 5;
+
+/**
+ * Streams one chat completion. A 429 is not an error here: the user sees
+ * "busy, retrying in N s" and the request is sent again after Retry-After.
+ */
+export async function streamChat(req: ChatRequest, on: StreamHandlers): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await request('/v1/chat/completions', {
+        method: 'POST',
+        body: { model: req.model, messages: req.messages, stream: true, rag: { enabled: req.rag } },
+        headers: { accept: 'text/event-stream' },
+        signal: req.signal,
+      });
+      return await readStream(res, on);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 429 || attempt >= MAX_BUSY_RETRIES) throw err;
+      await countdown(err.retryAfterSeconds ?? 2, on, req.signal);
+    }
+  }
+}
+
+async function readStream(res: Response, on: StreamHandlers): Promise<void> {
+  if (!res.body) return;
+  for await (const data of sseData(res.body)) {
+    if (data === '[DONE]') return;
+    const chunk = JSON.parse(data) as Chunk;
+    const text = chunk.choices?.[0]?.delta?.content;
+    if (text) on.onToken(text);
+    if (chunk.citations?.length) on.onCitations(chunk.citations);
+  }
+}
+
+async function countdown(seconds: number, on: StreamHandlers, signal: AbortSignal): Promise<void> {
+  for (let left = Math.ceil(seconds); left > 0; left--) {
+    on.onBusy(left);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, 1000);
+      signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import './styles.css';
+import { resume, SIGNED_OUT } from './api/client.js';
+import { session } from './api/session.js';
+import { adminPage } from './pages/admin.js';
+import { chatPage } from './pages/chat.js';
+import { insightsPage } from './pages/insights.js';
+import { loginPage } from './pages/login.js';
+import { mount } from './ui/dom.js';
+import { focusHeading, renderShell } from './ui/layout.js';
+import { applyTheme } from './ui/theme.js';
+
+/**
+ * Hash routes (#/chat), so every page is one index.html however the
+ * gateway's static routes evolve, and a reload keeps the page.
+ */
+const PAGES: Readonly<Record<string, () => HTMLElement>> = {
+  chat: chatPage,
+  insights: insightsPage,
+  admin: adminPage,
+};
+
+const root = document.getElementById('app') as HTMLElement;
+const routeOf = (): string => location.hash.replace(/^#\/?/, '').split('/')[0] ?? '';
+
+function render(event?: Event): void {
+  const route = routeOf();
+  if (!session.me) {
+    mount(root, loginPage(() => navigate(PAGES[route] ? route : 'chat')));
+    return;
+  }
+  const page = (PAGES[route] ?? chatPage)();
+  renderShell(root, PAGES[route] ? route : 'chat', page);
+  document.title = `${page.querySelector('h1')?.textContent ?? 'Nemo'} · Nemo`;
+  // On a page change, not on first load: there focus starts at the top, where the skip link is.
+  if (event) focusHeading(page);
+}
+
+/** Goes to a page; setting the hash it already has fires no hashchange, so render directly then. */
+function navigate(route: string): void {
+  if (routeOf() === route) render(new Event('navigate'));
+  else location.hash = `#/${route}`;
+}
+
+applyTheme();
+// The skip link must not change the hash: here the hash is the route.
+document.querySelector('.skip-link')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+});
+window.addEventListener('hashchange', render);
+window.addEventListener(SIGNED_OUT, (event) => {
+  location.hash = '#/login';
+  render(event);
+});
+void resume()
+  .catch(() => undefined)
+  .finally(() => render());

@@ -1,0 +1,117 @@
+/**
+ * Benchmark (not a timed test): 1, 10 and 100 NemoPlatforms, each in its
+ * own namespace, reconciled by one in-process operator on the test control
+ * plane. Prints time-to-all-Ready, API requests per reconcile (while
+ * creating, and for no-op reconciles) and the operator's RSS.
+ *
+ * Run: npm run bench -w operator
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Controller } from '../src/controller/controller.js';
+import {
+  connect,
+  createNamespace,
+  createPlatform,
+  deleteNamespace,
+  getPlatform,
+  provideVolumes,
+  sleep,
+  smallSpec,
+  startController,
+  VOLUMES_PER_PLATFORM,
+  type TestCluster,
+} from '../test/support/cluster.js';
+
+const SIZES = [1, 10, 100];
+const READY_TIMEOUT_MS = 300_000;
+
+let cluster: TestCluster;
+let controller: Controller;
+const namespaces: string[] = [];
+
+/** Extra fake nodes so that 100 platforms' pods fit; kwok runs every node annotated so. */
+async function addNodes(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await cluster.core.createNode({
+      body: {
+        metadata: {
+          name: `bench-${String(i)}`,
+          annotations: { 'kwok.x-k8s.io/node': 'fake' },
+          labels: { 'kubernetes.io/os': 'linux', type: 'kwok' },
+        },
+        status: {
+          allocatable: { cpu: '256', memory: '2Ti', pods: '500' },
+          capacity: { cpu: '256', memory: '2Ti', pods: '500' },
+        },
+      },
+    });
+  }
+}
+
+beforeAll(async () => {
+  cluster = await connect();
+  await addNodes(4);
+  await provideVolumes(cluster, VOLUMES_PER_PLATFORM * SIZES.reduce((a, b) => a + b, 0));
+  controller = await startController(cluster, { concurrency: 8 });
+});
+
+afterAll(async () => {
+  await controller?.stop();
+  await Promise.all(namespaces.map((ns) => deleteNamespace(cluster, ns)));
+});
+
+async function allReady(keys: readonly { namespace: string; name: string }[]): Promise<boolean> {
+  const platforms = await Promise.all(keys.map((k) => getPlatform(cluster, k.namespace, k.name)));
+  return platforms.every((p) => p?.status?.phase === 'Ready');
+}
+
+describe('NemoPlatform benchmark', () => {
+  it.each(SIZES)('%i platforms', async (count) => {
+    const before = { ...controller.metrics.totals };
+    const started = Date.now();
+    const keys: { namespace: string; name: string }[] = [];
+    for (let i = 0; i < count; i++) {
+      const namespace = await createNamespace(cluster, `bench${String(count)}`);
+      namespaces.push(namespace);
+      await createPlatform(cluster, namespace, 'nemo', smallSpec());
+      keys.push({ namespace, name: 'nemo' });
+    }
+    while (!(await allReady(keys))) {
+      if (Date.now() - started > READY_TIMEOUT_MS) throw new Error(`${String(count)} platforms not Ready in time`);
+      await sleep(500);
+    }
+    const readyMs = Date.now() - started;
+    const created = diff(before, controller.metrics.totals);
+
+    await sleep(2_000);
+    const idle = { ...controller.metrics.totals };
+    for (const { namespace, name } of keys) controller.queue.add(`${namespace}/${name}`);
+    await controller.queue.drained();
+    const noop = diff(idle, controller.metrics.totals);
+
+    const rssMiB = process.memoryUsage().rss / 2 ** 20;
+    console.log(
+      `platforms=${String(count)} ready_s=${(readyMs / 1000).toFixed(1)} ` +
+        `create: reconciles=${String(created.reconciles)} requests_per_reconcile=${perReconcile(created)} ` +
+        `no-op: reconciles=${String(noop.reconciles)} writes=${String(noop.writes)} requests_per_reconcile=${perReconcile(noop)} ` +
+        `rss_mib=${rssMiB.toFixed(0)}`,
+    );
+    expect(noop.writes).toBe(0);
+  });
+});
+
+type Totals = Controller['metrics']['totals'];
+
+function diff(a: Totals, b: Totals): Totals {
+  return {
+    reconciles: b.reconciles - a.reconciles,
+    errors: b.errors - a.errors,
+    writes: b.writes - a.writes,
+    reads: b.reads - a.reads,
+    driftReverted: b.driftReverted - a.driftReverted,
+  };
+}
+
+function perReconcile(t: Totals): string {
+  return t.reconciles === 0 ? '0' : ((t.writes + t.reads) / t.reconciles).toFixed(2);
+}

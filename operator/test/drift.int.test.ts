@@ -1,0 +1,110 @@
+/**
+ * Children edited or deleted by hand are put back within 5 s, each with a
+ * DriftReverted Event and a nemo_operator_drift_reverted_total increment.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Controller } from '../src/controller/controller.js';
+import {
+  connect,
+  createNamespace,
+  createPlatform,
+  provideVolumes,
+  VOLUMES_PER_PLATFORM,
+  deleteNamespace,
+  eventually,
+  platformEvents,
+  smallSpec,
+  startController,
+  waitForReady,
+  type TestCluster,
+} from './support/cluster.js';
+
+const RESTORE_WITHIN_MS = 5_000;
+
+let cluster: TestCluster;
+let controller: Controller;
+let namespace: string;
+
+beforeAll(async () => {
+  cluster = await connect();
+  await provideVolumes(cluster, VOLUMES_PER_PLATFORM * 1);
+  namespace = await createNamespace(cluster, 'drift');
+  controller = await startController(cluster);
+  await createPlatform(cluster, namespace, 'beta', smallSpec());
+  await waitForReady(cluster, namespace, 'beta');
+});
+
+afterAll(async () => {
+  await controller?.stop();
+  if (namespace) await deleteNamespace(cluster, namespace);
+});
+
+async function driftEventsAbout(what: string): Promise<number> {
+  const events = await platformEvents(cluster, namespace, 'beta');
+  return events.filter((e) => e.reason === 'DriftReverted' && (e.message ?? '').includes(what)).length;
+}
+
+describe('drift', () => {
+  it('puts back replicas changed by hand', async () => {
+    const driftBefore = controller.metrics.totals.driftReverted;
+    const eventsBefore = await driftEventsAbout('Deployment beta-gateway');
+    await cluster.apps.patchNamespacedDeploymentScale({
+      name: 'beta-gateway',
+      namespace,
+      body: [{ op: 'replace', path: '/spec/replicas', value: 5 }],
+    });
+    const changedAt = Date.now();
+    await eventually(
+      'replicas restored',
+      async () => {
+        const d = await cluster.apps.readNamespacedDeployment({ name: 'beta-gateway', namespace });
+        return d.spec?.replicas === 1 ? true : undefined;
+      },
+      { timeoutMs: RESTORE_WITHIN_MS, intervalMs: 100 },
+    );
+    expect(Date.now() - changedAt).toBeLessThan(RESTORE_WITHIN_MS);
+    expect(controller.metrics.totals.driftReverted).toBeGreaterThan(driftBefore);
+    await eventually('DriftReverted event', async () =>
+      (await driftEventsAbout('Deployment beta-gateway')) > eventsBefore ? true : undefined,
+    );
+  });
+
+  it('puts back a label changed by hand', async () => {
+    const driftBefore = controller.metrics.totals.driftReverted;
+    await cluster.core.patchNamespacedConfigMap({
+      name: 'beta-gateway',
+      namespace,
+      body: [{ op: 'replace', path: '/metadata/labels/app.kubernetes.io~1part-of', value: 'something-else' }],
+    });
+    await eventually(
+      'label restored',
+      async () => {
+        const cm = await cluster.core.readNamespacedConfigMap({ name: 'beta-gateway', namespace });
+        return cm.metadata?.labels?.['app.kubernetes.io/part-of'] === 'nemo-platform' ? true : undefined;
+      },
+      { timeoutMs: RESTORE_WITHIN_MS, intervalMs: 100 },
+    );
+    expect(controller.metrics.totals.driftReverted).toBeGreaterThan(driftBefore);
+    await eventually('DriftReverted event', async () =>
+      (await driftEventsAbout('ConfigMap beta-gateway')) > 0 ? true : undefined,
+    );
+  });
+
+  it('recreates a deleted child', async () => {
+    const driftBefore = controller.metrics.totals.driftReverted;
+    const old = await cluster.core.readNamespacedService({ name: 'beta-gateway', namespace });
+    await cluster.core.deleteNamespacedService({ name: 'beta-gateway', namespace });
+    await eventually(
+      'service recreated',
+      async () => {
+        const s = await cluster.core.readNamespacedService({ name: 'beta-gateway', namespace });
+        return s.metadata?.uid !== old.metadata?.uid ? true : undefined;
+      },
+      { timeoutMs: RESTORE_WITHIN_MS, intervalMs: 100 },
+    );
+    expect(controller.metrics.totals.driftReverted).toBeGreaterThan(driftBefore);
+    await eventually('DriftReverted event', async () =>
+      (await driftEventsAbout('Recreated deleted Service beta-gateway')) > 0 ? true : undefined,
+    );
+  });
+});

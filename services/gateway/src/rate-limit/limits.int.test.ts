@@ -1,0 +1,172 @@
+import { startRedis, type LocalServer } from '@nemo/common/servers';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startHarness, type Harness } from '../testing/harness.js';
+
+describe('rate limits on the real Redis of this run', () => {
+  let h: Harness;
+  let token: string;
+
+  beforeAll(async () => {
+    h = await startHarness({
+      postgresUrl: inject('postgresUrl'),
+      redisUrl: inject('redisUrl'),
+      settings: {
+        rateLimit: { principal: { perMinute: 60, burst: 3 }, ip: { perMinute: 600, burst: 50 }, failMode: 'closed' },
+      },
+    });
+    token = (await h.login(await h.createUser())).accessToken;
+  });
+  afterAll(() => h.close());
+
+  const me = () => h.request({ url: '/auth/me', headers: { authorization: `Bearer ${token}` } });
+
+  it('lets a burst through with RateLimit headers, then answers 429 with Retry-After', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push(await me());
+    expect(statuses.map((r) => r.statusCode)).toEqual([200, 200, 200, 429]);
+    expect(statuses[0]?.headers['ratelimit-limit']).toBe('3');
+    expect(statuses[2]?.headers['ratelimit-remaining']).toBe('0');
+    const limited = statuses[3]!;
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(limited.headers['ratelimit-remaining']).toBe('0');
+    expect(limited.json()).toMatchObject({ error: { code: 'NEMO_ERR_RATE_LIMITED' } });
+  });
+
+  it('limits each user on their own: another user still passes', async () => {
+    const other = (await h.login(await h.createUser())).accessToken;
+    const res = await h.request({ url: '/auth/me', headers: { authorization: `Bearer ${other}` } });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('limits an API key on its own bucket as well as its user', async () => {
+    const fresh = (await h.login(await h.createUser())).accessToken;
+    const created = await h.request({
+      method: 'POST',
+      url: '/auth/api-keys',
+      headers: { authorization: `Bearer ${fresh}` },
+      payload: { name: 'k' },
+    });
+    const key = created.json<{ key: string }>().key;
+    const codes = [];
+    for (let i = 0; i < 3; i++)
+      codes.push((await h.request({ url: '/v1/models', headers: { authorization: `Bearer ${key}` } })).statusCode);
+    // The user spent one token creating the key: two more pass, then the user's bucket is empty.
+    expect(codes).toEqual([200, 200, 429]);
+  });
+
+  it('limits a client address even before sign-in', async () => {
+    const strict = await startHarness({
+      postgresUrl: inject('postgresUrl'),
+      redisUrl: inject('redisUrl'),
+      settings: {
+        rateLimit: { principal: { perMinute: 60, burst: 50 }, ip: { perMinute: 60, burst: 2 }, failMode: 'closed' },
+      },
+    });
+    try {
+      const login = () =>
+        strict.request({ method: 'POST', url: '/auth/login', payload: { username: 'nobody-here', password: 'x' } });
+      expect([(await login()).statusCode, (await login()).statusCode, (await login()).statusCode]).toEqual([
+        401, 401, 429,
+      ]);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('refuses a tenant whose daily chat budget is spent, until tomorrow', async () => {
+    const budgeted = await startHarness({
+      postgresUrl: inject('postgresUrl'),
+      redisUrl: inject('redisUrl'),
+      settings: { budgets: { 'chat-tokens': 100, 'audio-seconds': 0 } },
+    });
+    try {
+      const tenant = `t${Date.now()}`;
+      const access = (await budgeted.login(await budgeted.createUser('user', tenant))).accessToken;
+      await budgeted.svc.gate.charge(tenant, 'chat-tokens', 100, Date.now());
+      const res = await budgeted.request({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: { authorization: `Bearer ${access}` },
+        payload: { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+      });
+      expect(res.statusCode).toBe(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(86_400);
+    } finally {
+      await budgeted.close();
+    }
+  });
+});
+
+describe('a Redis outage, on a Redis started and stopped for this test', () => {
+  let redis: LocalServer;
+  let closed: Harness;
+  let open: Harness;
+  let closedToken: string;
+  let openToken: string;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const common = { postgresUrl: inject('postgresUrl'), redisUrl: redis.url };
+    closed = await startHarness(common);
+    open = await startHarness({
+      ...common,
+      settings: {
+        rateLimit: { principal: { perMinute: 600, burst: 100 }, ip: { perMinute: 600, burst: 100 }, failMode: 'open' },
+      },
+    });
+    closedToken = (await closed.login(await closed.createUser())).accessToken;
+    openToken = (await open.login(await open.createUser())).accessToken;
+    await redis.stop();
+  });
+  afterAll(async () => {
+    await Promise.all([closed.close(), open.close()]);
+    await redis.dispose();
+  });
+
+  it('fails closed: 503 with a clear message and no client-library text, quickly', async () => {
+    const started = performance.now();
+    const res = await closed.request({ url: '/auth/me', headers: { authorization: `Bearer ${closedToken}` } });
+    const elapsed = performance.now() - started;
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({
+      error: {
+        code: 'NEMO_ERR_UNAVAILABLE',
+        message: expect.stringContaining('Rate limiting is unavailable') as unknown,
+      },
+    });
+    expect(res.body).not.toMatch(/ioredis|ECONNREFUSED|Connection is closed|Stream isn't writeable/i);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(elapsed).toBeLessThan(1_500);
+  });
+
+  it('stays bounded under a burst while Redis is down', async () => {
+    const started = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        closed.request({ url: '/auth/me', headers: { authorization: `Bearer ${closedToken}` } }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.statusCode))).toEqual(new Set([503]));
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('fails open when configured: the request passes, revocation still checked in Postgres', async () => {
+    const res = await open.request({ url: '/auth/me', headers: { authorization: `Bearer ${openToken}` } });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('recovers when Redis comes back', async () => {
+    await redis.start();
+    await expect
+      .poll(
+        async () =>
+          (await closed.request({ url: '/auth/me', headers: { authorization: `Bearer ${closedToken}` } })).statusCode,
+        {
+          timeout: 10_000,
+          interval: 200,
+        },
+      )
+      .toBe(200);
+  });
+});

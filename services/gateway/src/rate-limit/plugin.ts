@@ -1,0 +1,105 @@
+import { ErrorCode, NemoError } from '@nemo/common';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Principal } from '../auth/principal.js';
+import type { Revocations } from '../auth/revocations.js';
+import { gateUnavailable, secondsUntilTomorrow, type BudgetKind, type Gate, type GateDecision } from './gate.js';
+import '../auth/route-policy.js';
+
+export type FailMode = 'closed' | 'open';
+
+export interface AdmissionOptions {
+  gate: Gate;
+  revocations: Revocations;
+  failMode: FailMode;
+  now?: () => number;
+}
+
+export interface Admission {
+  ip: string;
+  principal: Principal | undefined;
+  budget?: BudgetKind | undefined;
+}
+
+type WarnLog = { warn(obj: object, msg: string): void };
+type Allowed = Extract<GateDecision, { kind: 'allowed' }>;
+
+/** Kubelet and Prometheus poll these; they must answer whatever Redis is doing. */
+const PROBES = new Set(['/health', '/ready', '/metrics']);
+
+const revoked = () => new NemoError(ErrorCode.AuthInvalid, 'These credentials have been revoked; sign in again.');
+
+/**
+ * Asks the gate whether a request may pass, and throws the refusal when it
+ * may not. With Redis down the request is refused with 503 (fail closed) or
+ * let through (fail open), with revocation then checked in Postgres.
+ * Returns undefined when let through without a rate-limit reading.
+ */
+export async function admit(opts: AdmissionOptions, input: Admission, log: WarnLog): Promise<Allowed | undefined> {
+  const now = (opts.now ?? Date.now)();
+  let decision: GateDecision;
+  try {
+    decision = await opts.gate.check({ ...input, now });
+  } catch (err) {
+    if (opts.failMode === 'closed') throw gateUnavailable(err);
+    log.warn({ err }, 'Rate limiting skipped: Redis unavailable and fail mode is open');
+    if (input.principal && (await opts.revocations.isRevokedInDb(input.principal))) throw revoked();
+    return undefined;
+  }
+  return refuseUnlessAllowed(decision, now);
+}
+
+function refuseUnlessAllowed(decision: GateDecision, now: number): Allowed {
+  switch (decision.kind) {
+    case 'revoked':
+      throw revoked();
+    case 'budget-spent':
+      throw new NemoError(ErrorCode.RateLimited, "Your tenant's daily budget for this endpoint is spent.", {
+        retryAfterSeconds: secondsUntilTomorrow(now),
+      });
+    case 'limited': {
+      const wait = Math.max(1, Math.ceil(decision.waitMs / 1000));
+      throw Object.assign(
+        new NemoError(ErrorCode.RateLimited, `Too many requests; try again in ${wait} seconds.`, {
+          retryAfterSeconds: wait,
+        }),
+        { rateLimit: { limit: decision.limit, remaining: 0, resetSeconds: wait } },
+      );
+    }
+    default:
+      return decision;
+  }
+}
+
+/** Runs admission for every rate-limited route, after authentication, and sets the RateLimit headers. */
+export const rateLimitPlugin = fp(
+  (app: FastifyInstance, opts: AdmissionOptions, done: () => void) => {
+    app.addHook('onRequest', async (request, reply) => {
+      const config = request.routeOptions.config;
+      if (config.rateLimit === false || PROBES.has(request.routeOptions.url ?? '')) return;
+      try {
+        const allowed = await admit(
+          opts,
+          { ip: request.ip, principal: request.principal, budget: config.budget },
+          request.log,
+        );
+        if (allowed) setHeaders(reply, allowed.limit, allowed.remaining, Math.ceil(allowed.resetMs / 1000));
+      } catch (err) {
+        const reading = (err as { rateLimit?: { limit: number; remaining: number; resetSeconds: number } }).rateLimit;
+        if (reading) setHeaders(reply, reading.limit, reading.remaining, reading.resetSeconds);
+        throw err;
+      }
+    });
+    done();
+  },
+  { name: 'nemo-gateway-rate-limit', fastify: '5.x', dependencies: ['nemo-gateway-authenticate'] },
+);
+
+/** The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers, -06 form). */
+function setHeaders(reply: FastifyReply, limit: number, remaining: number, resetSeconds: number): void {
+  void reply.headers({
+    'ratelimit-limit': String(limit),
+    'ratelimit-remaining': String(Math.max(0, remaining)),
+    'ratelimit-reset': String(Math.max(0, resetSeconds)),
+  });
+}

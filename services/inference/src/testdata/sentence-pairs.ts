@@ -1,0 +1,38 @@
+/** Labelled sentence pairs written for the embeddings test: related (same meaning or topic) or not. */
+export const relatedPairs: readonly (readonly [string, string])[] = [
+  ['A man is playing a guitar.', 'Someone is strumming an acoustic guitar.'],
+  ['The weather is sunny and warm today.', 'It is a bright, hot day outside.'],
+  ['How do I reset my password?', 'I forgot my password and need to change it.'],
+  ['The cat is sleeping on the sofa.', 'A kitten naps on the couch.'],
+  ['Stocks fell sharply after the announcement.', 'The market dropped following the news.'],
+  ['She is cooking pasta for dinner.', 'A woman prepares spaghetti in the kitchen.'],
+  ['The train to London was delayed.', 'Our London train arrived late.'],
+  ['Kubernetes schedules pods onto nodes.', 'The scheduler assigns containers to cluster machines.'],
+  ['The doctor prescribed antibiotics.', 'The physician gave me medicine for the infection.'],
+  ['Children are playing football in the park.', 'Kids kick a soccer ball on the grass.'],
+  ['The meeting was moved to Friday.', 'We rescheduled the meeting for the end of the week.'],
+  ['I love reading science fiction novels.', 'Sci-fi books are my favourite thing to read.'],
+  ['The server ran out of memory.', 'The machine crashed because RAM was exhausted.'],
+  ['He bought a new car yesterday.', 'Yesterday he purchased a new vehicle.'],
+  ['The restaurant serves excellent sushi.', 'That place has really good Japanese food.'],
+  ['Please close the window, it is cold.', 'Shut the window because it is chilly.'],
+];
+
+export const unrelatedPairs: readonly (readonly [string, string])[] = [
+  ['A man is playing a guitar.', 'The server ran out of memory.'],
+  ['The weather is sunny and warm today.', 'How do I reset my password?'],
+  ['The cat is sleeping on the sofa.', 'Stocks fell sharply after the announcement.'],
+  ['She is cooking pasta for dinner.', 'Kubernetes schedules pods onto nodes.'],
+  ['The train to London was delayed.', 'The doctor prescribed antibiotics.'],
+  ['Children are playing football in the park.', 'The meeting was moved to Friday.'],
+  ['I love reading science fiction novels.', 'He bought a new car yesterday.'],
+  ['The restaurant serves excellent sushi.', 'Please close the window, it is cold.'],
+  ['Someone is strumming an acoustic guitar.', 'The physician gave me medicine for the infection.'],
+  ['It is a bright, hot day outside.', 'The scheduler assigns containers to cluster machines.'],
+  ['A kitten naps on the couch.', 'We rescheduled the meeting for the end of the week.'],
+  ['The market dropped following the news.', 'Kids kick a soccer ball on the grass.'],
+  ['Our London train arrived late.', 'Sci-fi books are my favourite thing to read.'],
+  ['The machine crashed because RAM was exhausted.', 'That place has really good Japanese food.'],
+  ['Yesterday he purchased a new vehicle.', 'Shut the window because it is chilly.'],
+  ['I forgot my password and need to change it.', 'A woman prepares spaghetti in the kitchen.'],
+];
