@@ -8,7 +8,6 @@
 // file and the reason, and exits non-zero.
 //
 // Usage: hack/fetch-models [--only name[,name]] [--dir DIR]
-/* global process, console */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';

@@ -11,9 +11,13 @@ step() { printf '\n== %s\n' "$*" >&2; }
 step "Debian packages";      bash hack/ensure-packages.sh
 step "npm dependencies";     bash hack/npm-install.sh
 step "Control plane binaries"; bash hack/cluster/build.sh >/dev/null
-step "Type-check";           npx tsc -b
-step "Lint";                 npm run --silent lint
+# Type-check and lint failures fail the run, but the tests still run, so one
+# CI log shows every problem at once.
+failed=()
+step "Type-check";           npx tsc -b || failed+=(type-check)
+step "Lint";                 npm run --silent lint || failed+=(lint)
 step "Models";               bash hack/fetch-models
+step "Web UI build";         npm run --silent build -w frontend >/dev/null
 step "Tests"
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
@@ -26,4 +30,8 @@ node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 ' "$report" 2>/dev/null || true
+if ((${#failed[@]})); then
+  echo "Failed before the tests: ${failed[*]}" >&2
+  exit 1
+fi
 exit "$status"

@@ -1,6 +1,5 @@
 import process from 'node:process';
 import { setTimeout, clearTimeout } from 'node:timers';
-/* global fetch, AbortSignal -- Node 20 globals */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';

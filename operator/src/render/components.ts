@@ -59,7 +59,8 @@ export const PROFILES: Readonly<Record<Component, ComponentProfile>> = {
   emotion: {
     port: 8080,
     usesRedis: false,
-    usesPostgres: false,
+    // Per-segment results, for insights.
+    usesPostgres: true,
     usesModels: true,
     calls: ['insights'],
     requests: { cpu: '250m', memory: '512Mi' },

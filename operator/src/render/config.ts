@@ -6,6 +6,8 @@ import type { ResolvedSpec } from './spec-defaults.js';
 
 export const SECRETS_DIR = '/run/secrets';
 export const MODELS_DIR = '/models';
+/** Where rag keeps its index snapshot and write-ahead log: the persistence volume. */
+export const RAG_DATA_DIR = '/data';
 
 /** Where a component finds Redis and Postgres; passwords stay in secret files. */
 function datastoreSettings(platform: NemoPlatform, spec: ResolvedSpec, component: Component): Record<string, string> {
@@ -33,6 +35,8 @@ const COMPONENT_SETTINGS: Readonly<Record<Component, (spec: ResolvedSpec) => Rec
     NEMO_CORS_ORIGINS: (spec.gateway.cors.allowedOrigins ?? []).join(','),
     NEMO_ACCESS_TOKEN_TTL: spec.gateway.auth.accessTokenTTL,
     NEMO_REFRESH_TOKEN_TTL: spec.gateway.auth.refreshTokenTTL,
+    // Behind an ingress the client address is the first X-Forwarded-For hop.
+    NEMO_TRUST_PROXY_HOPS: spec.gateway.ingress.enabled ? '1' : '0',
   }),
   llm: (spec) => ({
     NEMO_MODEL: spec.llm.model.name,
@@ -48,7 +52,11 @@ const COMPONENT_SETTINGS: Readonly<Record<Component, (spec: ResolvedSpec) => Rec
     NEMO_RAG_INDEXING: String(spec.transcription.ragIndexing && spec.rag.enabled),
     NEMO_GPU_SHARING: spec.transcription.gpu.sharing,
   }),
-  rag: (spec) => ({ NEMO_EMBEDDING_MODEL: spec.rag.embeddingModel, NEMO_INDEX_TYPE: spec.rag.index.type }),
+  rag: (spec) => ({
+    NEMO_EMBEDDING_MODEL: spec.rag.embeddingModel,
+    NEMO_INDEX_TYPE: spec.rag.index.type,
+    NEMO_DATA_DIR: RAG_DATA_DIR,
+  }),
   emotion: () => ({}),
   insights: (spec) => ({ NEMO_RETENTION_DAYS: String(spec.insights.retentionDays) }),
   coordinator: (spec) => coordinatorSettings(spec),

@@ -8,7 +8,7 @@ import { gatewayIngress, service } from './network.js';
 import { networkPolicies } from './network-policy.js';
 import { SPEC_HASH_ANNOTATION } from './owned-kinds.js';
 import { resolveSpec } from './spec-defaults.js';
-import { modelCacheClaim } from './storage.js';
+import { modelCacheClaim, ragIndexClaim } from './storage.js';
 import { deployment, serviceAccount } from './workload.js';
 
 export type { KubeObject } from './kube-object.js';
@@ -36,6 +36,7 @@ function withSpecHash(obj: KubeObject): KubeObject {
 export function render(platform: NemoPlatform, facts: ClusterFacts): KubeObject[] {
   const spec = resolveSpec(platform.spec);
   const objects: KubeObject[] = [modelCacheClaim(platform, spec), ...managedDatastores(platform, spec)];
+  if (spec.rag.enabled) objects.push(ragIndexClaim(platform, spec));
   for (const component of enabledComponents(spec)) {
     objects.push(
       serviceAccount(platform, component),

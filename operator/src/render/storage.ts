@@ -20,3 +20,18 @@ export function modelCacheClaim(platform: NemoPlatform, spec: ResolvedSpec): Kub
     },
   };
 }
+
+/** rag's index snapshot and write-ahead log (spec.rag.index.persistence). */
+export function ragIndexClaim(platform: NemoPlatform, spec: ResolvedSpec): KubeObject {
+  const { size, storageClass } = spec.rag.index.persistence;
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: childMeta(platform, childName(platform, 'rag-index'), 'rag'),
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      ...(storageClass ? { storageClassName: storageClass } : {}),
+      resources: { requests: { storage: String(size) } },
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import type { V1Container, V1PodSpec, V1Toleration, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { NemoPlatform } from '../api/types.js';
 import { GPU_COMPONENTS, PROFILES, type Component, type GpuComponent } from './components.js';
-import { configData, MODELS_DIR, SECRETS_DIR } from './config.js';
+import { configData, MODELS_DIR, RAG_DATA_DIR, SECRETS_DIR } from './config.js';
 import { gpuAffinity, gpuSpread, gpuTolerations, GPU_RESOURCE } from './gpu.js';
 import { contentHash } from './hash.js';
 import type { KubeObject } from './kube-object.js';
@@ -44,6 +44,9 @@ function volumes(platform: NemoPlatform, spec: ResolvedSpec, component: Componen
       persistentVolumeClaim: { claimName: childName(platform, 'model-cache'), readOnly: true },
     });
   }
+  if (component === 'rag') {
+    list.push({ name: 'data', persistentVolumeClaim: { claimName: childName(platform, 'rag-index') } });
+  }
   return list;
 }
 
@@ -53,6 +56,7 @@ function mounts(component: Component): V1VolumeMount[] {
     { name: 'secrets', mountPath: SECRETS_DIR, readOnly: true },
   ];
   if (PROFILES[component].usesModels) list.push({ name: 'models', mountPath: MODELS_DIR, readOnly: true });
+  if (component === 'rag') list.push({ name: 'data', mountPath: RAG_DATA_DIR });
   return list;
 }
 
@@ -100,6 +104,8 @@ function placement(platform: NemoPlatform, spec: ResolvedSpec, component: Compon
 
 /** A GPU can't be borrowed for a surge pod: roll GPU workloads one pod at a time instead. */
 function strategy(spec: ResolvedSpec, component: Component) {
+  // The index volume is ReadWriteOnce: the old pod must let go before the new one mounts it.
+  if (component === 'rag') return { type: 'Recreate' };
   const gpus = isGpuComponent(component) ? spec[component].gpu.count : 0;
   return gpus > 0
     ? { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }
