@@ -13,8 +13,9 @@ export interface PreflightFacts {
 }
 
 function missingSecrets(platform: NemoPlatform, spec: ResolvedSpec, facts: PreflightFacts): Problem[] {
-  // Generated secrets are created by the operator itself before rendering.
-  const referenced = spec.secrets.mode === 'generated' ? [] : platformSecretNames(platform, spec);
+  // Generated secrets are created by the operator itself before rendering; sealed ones
+  // appear when the sealed-secrets controller unseals them (see sealed-secrets.ts).
+  const referenced = spec.secrets.mode === 'external' ? platformSecretNames(platform, spec) : [];
   const missing = [...referenced, ...datastoreSecretNames(spec)].filter((n) => !facts.secrets.has(n));
   if (missing.length === 0) return [];
   return [

@@ -79,6 +79,7 @@ function waitingFor(counts: Counts): string[] {
 }
 
 function conditionsFor(counts: Counts, problems: readonly Problem[]): Omit<Condition, 'lastTransitionTime'>[] {
+  // Ready, Progressing and Degraded; feature conditions come from featureConditions.
   const degraded = problems.find((p) => p.type === 'Degraded');
   const waiting = waitingFor(counts);
   const list = [
@@ -94,11 +95,25 @@ function conditionsFor(counts: Counts, problems: readonly Problem[]): Omit<Condi
         ? condition('Ready', false, 'ComponentsNotReady', `Waiting for ${waiting.join(', ')}.`)
         : condition('Ready', true, 'AllComponentsReady', 'Every component is ready.'),
   ];
-  for (const type of ['GpuScheduled', 'SecretsReady', 'NetworkPolicyReady'] as const) {
-    const p = problems.find((x) => x.type === type);
-    if (p) list.push(condition(type, false, p.reason, p.message));
-  }
   return list;
+}
+
+/** The conditions that hold unless a problem says otherwise, for the features the spec uses. */
+const HEALTHY: Record<'GpuScheduled' | 'SecretsReady' | 'NetworkPolicyReady', [reason: string, message: string]> = {
+  GpuScheduled: ['GpuAvailable', 'Every GPU workload fits on the GPU nodes.'],
+  SecretsReady: ['SecretsAvailable', 'Every Secret the platform mounts is present.'],
+  NetworkPolicyReady: ['PoliciesApplied', 'NetworkPolicies fence every platform pod.'],
+};
+
+function featureConditions(spec: ResolvedSpec, problems: readonly Problem[]): Omit<Condition, 'lastTransitionTime'>[] {
+  const types: ('GpuScheduled' | 'SecretsReady' | 'NetworkPolicyReady')[] = ['SecretsReady'];
+  if (gpuSlots(spec) > 0) types.unshift('GpuScheduled');
+  if (spec.networkPolicy.enabled) types.push('NetworkPolicyReady');
+  return types.map((type) => {
+    const p = problems.find((x) => x.type === type);
+    const [reason, message] = HEALTHY[type];
+    return p ? condition(type, false, p.reason, p.message) : condition(type, true, reason, message);
+  });
 }
 
 /** Keeps lastTransitionTime when the status of a condition did not change. */
@@ -126,7 +141,10 @@ export function computeStatus(input: StatusInput): NemoPlatformStatus {
   const spec = resolveSpec(platform.spec);
   const components = componentCounts(platform, spec, observed);
   const conditions = stamp(
-    conditionsFor(components, problems).map((c) => ({ ...c, observedGeneration: platform.metadata.generation ?? 0 })),
+    [...conditionsFor(components, problems), ...featureConditions(spec, problems)].map((c) => ({
+      ...c,
+      observedGeneration: platform.metadata.generation ?? 0,
+    })),
     platform.status?.conditions ?? [],
     now,
   );

@@ -63,7 +63,9 @@ describe('drift', () => {
       { timeoutMs: RESTORE_WITHIN_MS, intervalMs: 100 },
     );
     expect(Date.now() - changedAt).toBeLessThan(RESTORE_WITHIN_MS);
-    expect(controller.metrics.totals.driftReverted).toBeGreaterThan(driftBefore);
+    await eventually('drift counted', () =>
+      Promise.resolve(controller.metrics.totals.driftReverted > driftBefore ? true : undefined),
+    );
     await eventually('DriftReverted event', async () =>
       (await driftEventsAbout('Deployment beta-gateway')) > eventsBefore ? true : undefined,
     );
@@ -84,7 +86,10 @@ describe('drift', () => {
       },
       { timeoutMs: RESTORE_WITHIN_MS, intervalMs: 100 },
     );
-    expect(controller.metrics.totals.driftReverted).toBeGreaterThan(driftBefore);
+    // The object is restored when the API server answers the apply; the operator counts it just after.
+    await eventually('drift counted', () =>
+      Promise.resolve(controller.metrics.totals.driftReverted > driftBefore ? true : undefined),
+    );
     await eventually('DriftReverted event', async () =>
       (await driftEventsAbout('ConfigMap beta-gateway')) > 0 ? true : undefined,
     );
@@ -102,7 +107,9 @@ describe('drift', () => {
       },
       { timeoutMs: RESTORE_WITHIN_MS, intervalMs: 100 },
     );
-    expect(controller.metrics.totals.driftReverted).toBeGreaterThan(driftBefore);
+    await eventually('drift counted', () =>
+      Promise.resolve(controller.metrics.totals.driftReverted > driftBefore ? true : undefined),
+    );
     await eventually('DriftReverted event', async () =>
       (await driftEventsAbout('Recreated deleted Service beta-gateway')) > 0 ? true : undefined,
     );

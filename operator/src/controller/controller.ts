@@ -153,8 +153,8 @@ export class Controller {
     if (wasLeading) this.options.onLostLeadership?.();
   }
 
-  /** Informers run on standbys too, but only the leader queues work. */
-  private enqueue(key: string): void {
+  /** Queues a reconcile of namespace/name. Informers run on standbys too, but only the leader queues work. */
+  enqueue(key: string): void {
     if (this.leading) this.queue.add(key);
   }
 

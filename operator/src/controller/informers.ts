@@ -1,4 +1,4 @@
-import { ListWatch, Watch, type KubeConfig } from '@kubernetes/client-node';
+import { ListWatch, Watch, type KubeConfig, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '@nemo/common';
 import { API_VERSION, PLURAL, type NemoPlatform } from '../api/types.js';
 import type { KubeObject } from '../render/kube-object.js';
@@ -102,6 +102,10 @@ export class ClusterCache {
   private readonly platforms: Watched;
   private readonly owned = new Map<string, Watched>();
   private readonly storageClasses: Watched;
+  private readonly nodes: Watched;
+  private readonly pods: Watched;
+  /** What placement reads of each node, so that heartbeats do not wake every platform. */
+  private readonly nodeFingerprints = new Map<string, string>();
   private stopped = false;
 
   constructor(private readonly options: ClusterCacheOptions) {
@@ -127,6 +131,21 @@ export class ClusterCache {
         optional: true,
         onChange: () => this.enqueueAll(),
       },
+      options,
+    );
+    // GPU placement reads nodes and the pods on them (other tenants' GPU pods included).
+    this.nodes = new Watched(
+      {
+        kind: 'Node',
+        path: '/api/v1/nodes',
+        optional: true,
+        onChange: (n) => this.nodeChanged(n),
+        onDelete: (n) => this.nodeDeleted(n),
+      },
+      options,
+    );
+    this.pods = new Watched(
+      { kind: 'Pod', path: '/api/v1/pods', optional: true, onChange: (p) => this.childChanged(p) },
       options,
     );
   }
@@ -181,6 +200,15 @@ export class ClusterCache {
     return new Set(this.storageClasses.informer.list().map((sc) => sc.metadata.name));
   }
 
+  /** Nodes and pods for GPU placement, or undefined while they cannot be read. */
+  gpuView(): { nodes: V1Node[]; pods: V1Pod[] } | undefined {
+    if (!this.nodes.synced || !this.pods.synced) return undefined;
+    return {
+      nodes: this.nodes.informer.list() as unknown as V1Node[],
+      pods: this.pods.informer.list() as unknown as V1Pod[],
+    };
+  }
+
   /** Enqueues every platform: after a StorageClass change, and as a periodic resync. */
   enqueueAll(): void {
     for (const platform of this.listPlatforms()) this.options.enqueue(keyOf(platform));
@@ -200,6 +228,20 @@ export class ClusterCache {
     if (platform && !platform.metadata.deletionTimestamp) this.options.onChildDeleted(obj);
   }
 
+  /** A GPU node appearing, leaving or changing what placement reads re-plans every platform. */
+  private nodeChanged(node: KubeObject): void {
+    const name = node.metadata.name;
+    const print = nodeFingerprint(node);
+    if (this.nodeFingerprints.get(name) === print) return;
+    this.nodeFingerprints.set(name, print);
+    this.enqueueAll();
+  }
+
+  private nodeDeleted(node: KubeObject): void {
+    this.nodeFingerprints.delete(node.metadata.name);
+    this.enqueueAll();
+  }
+
   /** An unmanaged Secret may be one a platform references: recheck the namespace's platforms. */
   private secretChanged(secret: KubeObject): void {
     const owner = ownerKeyOf(secret);
@@ -217,10 +259,22 @@ export class ClusterCache {
   }
 
   private all(): Watched[] {
-    return [this.platforms, ...this.owned.values(), this.storageClasses];
+    return [this.platforms, ...this.owned.values(), this.storageClasses, this.nodes, this.pods];
   }
 
   private logStartFailure(watched: Watched, error: unknown): void {
     this.options.log.warn({ kind: watched.spec.kind, err: error }, 'Informer failed to start, retrying');
   }
+}
+
+/** The parts of a node GPU placement depends on; heartbeats change none of them. */
+function nodeFingerprint(node: V1Node): string {
+  const { metadata = {}, spec = {}, status = {} } = node;
+  return JSON.stringify({
+    gpus: status.allocatable?.['nvidia.com/gpu'],
+    labels: Object.entries(metadata.labels ?? {}).filter(([k]) => k.startsWith('nvidia.com/')),
+    taints: spec.taints,
+    unschedulable: spec.unschedulable,
+    ready: status.conditions?.find((c) => c.type === 'Ready')?.status,
+  });
 }

@@ -1,6 +1,8 @@
 import {
   PatchStrategy,
   setHeaderOptions,
+  type V1Node,
+  type V1Pod,
   type CoreV1Api,
   type CustomObjectsApi,
   type KubernetesObjectApi,
@@ -21,7 +23,12 @@ import { render } from '../render/index.js';
 import { objectKey, type KubeObject } from '../render/kube-object.js';
 import { platformSecretNames, generatedSecretName } from '../render/secrets.js';
 import { resolveSpec } from '../render/spec-defaults.js';
-import { ensureGeneratedSecret, secretDataHash } from '../secrets/generated-secret.js';
+import { ensureGeneratedSecret, ROTATION_ANNOTATION, secretDataHash } from '../secrets/generated-secret.js';
+import { SEALED_SECRET_API, sealedSecretProblems } from '../secrets/sealed-secrets.js';
+import { gpuInventory } from '../gpu/inventory.js';
+import { gpuDemands, observedAssignments, planGpuPlacement, type GpuAssignment } from '../gpu/placement.js';
+import { PLATFORM_LABEL } from '../render/owned-kinds.js';
+import { statusCodeOf } from './kube-client.js';
 import { computeStatus, statusEquals, type Problem } from '../status.js';
 import type { Drift, DriftDetector } from './drift.js';
 import type { EventRecorder, PlatformEvent } from './events.js';
@@ -39,6 +46,8 @@ export const NOT_READY_RECHECK_MS = 10_000;
 /** What the reconciler reads from the informer caches. */
 export interface PlatformCache {
   getPlatform(namespace: string, name: string): NemoPlatform | undefined;
+  /** Nodes and pods for GPU placement; undefined while they cannot be read. */
+  gpuView(): { nodes: V1Node[]; pods: V1Pod[] } | undefined;
   listOwned(namespace: string, platformName: string): KubeObject[];
   secretNames(namespace: string): ReadonlySet<string>;
   getSecret(namespace: string, name: string): KubeObject | undefined;
@@ -89,10 +98,16 @@ export class Reconciler {
   private async sync(platform: NemoPlatform): Promise<HandlerResult> {
     const { namespace, name } = platform.metadata;
     const secretHash = await this.platformSecretHash(platform);
-    const problems = preflight(platform, {
-      secrets: new Set([...this.deps.cache.secretNames(namespace), ...this.generatedSecretNames(platform)]),
-      storageClasses: this.deps.cache.storageClassNames(),
-    });
+    const gpu = this.gpuFacts(platform);
+    const problems = [
+      ...preflight(platform, {
+        secrets: new Set([...this.deps.cache.secretNames(namespace), ...this.generatedSecretNames(platform)]),
+        secretKeys: this.secretKeys(platform),
+        storageClasses: this.deps.cache.storageClassNames(),
+      }),
+      ...(await this.sealedProblems(platform)),
+      ...gpu.problems,
+    ];
     const blocked = problems.some((p) => p.terminal);
     const observed = this.deps.cache.listOwned(namespace, name);
     const applied = blocked ? [] : await this.applyDesired(platform, observed, secretHash);
@@ -101,10 +116,66 @@ export class Reconciler {
       observed: mergeByKey(observed, applied),
       problems,
       now: this.now().toISOString(),
+      ...(gpu.assignments ? { gpuAssignments: gpu.assignments } : {}),
     });
     await this.updateStatus(platform, status, problems);
     if (blocked) return { requeueAfter: TERMINAL_RECHECK_MS };
     return status.phase === 'Ready' ? {} : { requeueAfter: NOT_READY_RECHECK_MS };
+  }
+
+  /** Where the GPU workloads fit (a precise reason when they do not) and where they run. */
+  private gpuFacts(platform: NemoPlatform): { problems: Problem[]; assignments?: GpuAssignment[] } {
+    const view = this.deps.cache.gpuView();
+    const demands = gpuDemands(resolveSpec(platform.spec));
+    if (!view || demands.length === 0) return { problems: [] };
+    const mine = (pod: V1Pod) =>
+      pod.metadata?.namespace === platform.metadata.namespace &&
+      pod.metadata.labels?.[PLATFORM_LABEL] === platform.metadata.name;
+    const inventory = gpuInventory(view.nodes, view.pods, mine);
+    const products = new Map(inventory.map((n) => [n.name, n.product]));
+    return {
+      problems: planGpuPlacement(inventory, demands).problems,
+      assignments: observedAssignments(view.pods.filter(mine), (node) => products.get(node)),
+    };
+  }
+
+  /** Keys of the external Secret, so preflight can name the ones missing. */
+  private secretKeys(platform: NemoPlatform): Map<string, Set<string>> {
+    const name = resolveSpec(platform.spec).secrets.externalSecretName;
+    const secret = name ? this.deps.cache.getSecret(platform.metadata.namespace, name) : undefined;
+    const data = { ...(secret?.['data'] as object | undefined), ...(secret?.['stringData'] as object | undefined) };
+    return name && secret ? new Map([[name, new Set(Object.keys(data))]]) : new Map<string, Set<string>>();
+  }
+
+  /** In sealed mode: whether the sealed-secrets controller has produced every Secret. */
+  private async sealedProblems(platform: NemoPlatform): Promise<Problem[]> {
+    const spec = resolveSpec(platform.spec);
+    if (spec.secrets.mode !== 'sealed') return [];
+    const namespace = platform.metadata.namespace;
+    const sealed = await this.listSealedSecrets(namespace);
+    return sealedSecretProblems(spec.secrets.sealedSecrets ?? [], namespace, {
+      crdInstalled: sealed !== undefined,
+      sealed: sealed ?? new Map(),
+      secrets: this.deps.cache.secretNames(namespace),
+    });
+  }
+
+  /** SealedSecret name → status conditions; undefined when the CRD is not installed. */
+  private async listSealedSecrets(
+    namespace: string,
+  ): Promise<Map<string, { type?: string; status?: string; message?: string }[]> | undefined> {
+    try {
+      const list = (await this.deps.custom.listNamespacedCustomObject({ ...SEALED_SECRET_API, namespace })) as {
+        items?: {
+          metadata?: { name?: string };
+          status?: { conditions?: { type?: string; status?: string; message?: string }[] };
+        }[];
+      };
+      return new Map((list.items ?? []).map((i) => [i.metadata?.name ?? '', i.status?.conditions ?? []]));
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw error;
+    }
   }
 
   private async applyDesired(
@@ -141,10 +212,27 @@ export class Reconciler {
     const namespace = platform.metadata.namespace;
     const names = platformSecretNames(platform, spec);
     const cached = names.map((n) => this.deps.cache.getSecret(namespace, n));
-    if (cached.every((s) => s !== undefined)) return secretDataHash(cached as { data?: Record<string, string> }[]);
+    const complete = cached.every((s) => s !== undefined);
+    if (complete && !this.needsRotation(platform, cached[0])) {
+      return secretDataHash(cached as { data?: Record<string, string> }[]);
+    }
     if (spec.secrets.mode !== 'generated') return undefined;
-    const { hash } = await ensureGeneratedSecret(this.deps.core, platform);
+    const { hash, rotated } = await ensureGeneratedSecret(this.deps.core, platform);
+    if (rotated) {
+      await this.deps.events.record(platform, {
+        type: 'Normal',
+        reason: 'KeysRotated',
+        message: 'Rotated the S2S signing key; the previous key keeps verifying until the next rotation.',
+      });
+    }
     return hash;
+  }
+
+  /** A generated Secret made for another spec.secrets.rotation token. */
+  private needsRotation(platform: NemoPlatform, secret: KubeObject | undefined): boolean {
+    if (resolveSpec(platform.spec).secrets.mode !== 'generated' || !secret) return false;
+    const made = secret.metadata.annotations?.[ROTATION_ANNOTATION] ?? '';
+    return made !== (platform.spec.secrets?.rotation ?? '');
   }
 
   private generatedSecretNames(platform: NemoPlatform): string[] {

@@ -1,0 +1,160 @@
+/**
+ * GPU placement and key rotation on the real control plane: the scheduler
+ * places GPU pods on kwok's GPU nodes (gpu-a: 1 × A10G, gpu-b: 8 × H100),
+ * the operator explains what does not fit and re-plans when nodes change.
+ */
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Controller } from '../src/controller/controller.js';
+import {
+  connect,
+  createNamespace,
+  createPlatform,
+  deleteNamespace,
+  eventually,
+  getPlatform,
+  provideVolumes,
+  smallSpec,
+  startController,
+  uniqueName,
+  VOLUMES_PER_PLATFORM,
+  waitForReady,
+  type TestCluster,
+} from './support/cluster.js';
+
+let cluster: TestCluster;
+let controller: Controller;
+let namespace: string;
+const addedNodes: string[] = [];
+
+beforeAll(async () => {
+  cluster = await connect();
+  await provideVolumes(cluster, VOLUMES_PER_PLATFORM * 3);
+  namespace = await createNamespace(cluster, 'gpu');
+  controller = await startController(cluster);
+});
+
+afterAll(async () => {
+  await controller?.stop();
+  for (const name of addedNodes) await cluster.core.deleteNode({ name }).catch(() => undefined);
+  if (namespace) await deleteNamespace(cluster, namespace);
+});
+
+const condition = async (name: string, type: string) =>
+  (await getPlatform(cluster, namespace, name))?.status?.conditions?.find((c) => c.type === type);
+
+/** A kwok-managed GPU node like the NVIDIA GPU Operator labels them. */
+async function addGpuNode(name: string, gpus: number, product: string): Promise<void> {
+  addedNodes.push(name);
+  await cluster.core.createNode({
+    body: {
+      metadata: {
+        name,
+        annotations: { 'kwok.x-k8s.io/node': 'fake' },
+        labels: {
+          'kubernetes.io/hostname': name,
+          type: 'kwok',
+          'nvidia.com/gpu.product': product,
+          'nvidia.com/gpu.count': String(gpus),
+          'nvidia.com/gpu.memory': '81559',
+        },
+      },
+      spec: { taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] },
+      status: {
+        allocatable: { cpu: '32', memory: '256Gi', pods: '110', 'nvidia.com/gpu': String(gpus) },
+        capacity: { cpu: '32', memory: '256Gi', pods: '110', 'nvidia.com/gpu': String(gpus) },
+      },
+    },
+  });
+}
+
+describe('GPU placement', () => {
+  it('runs llm and transcription on GPU nodes and reports where', async () => {
+    await createPlatform(
+      cluster,
+      namespace,
+      'gpus',
+      smallSpec({ llm: { gpu: { count: 1 } }, transcription: { gpu: { count: 1 } } }),
+    );
+    const ready = await waitForReady(cluster, namespace, 'gpus');
+    const pods = await cluster.core.listNamespacedPod({ namespace, labelSelector: 'nemo.dev/platform=gpus' });
+    const gpuPods = pods.items.filter((p) =>
+      ['llm', 'transcription'].includes(p.metadata?.labels?.['app.kubernetes.io/component'] ?? ''),
+    );
+    expect(gpuPods.map((p) => p.status?.phase)).toEqual(['Running', 'Running']);
+    for (const pod of gpuPods) expect(pod.spec?.nodeName).toMatch(/^gpu-/);
+    expect(ready.status?.gpu?.requested).toBe(2);
+    await eventually('GPU assignments in status', async () => {
+      const p = await getPlatform(cluster, namespace, 'gpus');
+      return p?.status?.gpu?.assignments?.length === 2 ? p : undefined;
+    });
+    expect(await condition('gpus', 'GpuScheduled')).toMatchObject({ status: 'True', reason: 'GpuAvailable' });
+  });
+
+  it('explains an unsatisfiable request, then lands it when a fitting node joins', async () => {
+    const product = `NVIDIA-B200-${uniqueName('x')}`;
+    await createPlatform(cluster, namespace, 'big', smallSpec({ llm: { gpu: { count: 2, product } } }));
+    const blocked = await eventually('GpuScheduled=False', async () => {
+      const c = await condition('big', 'GpuScheduled');
+      return c?.status === 'False' ? c : undefined;
+    });
+    expect(blocked.reason).toBe('GpuUnavailable');
+    expect(blocked.message).toBe(
+      `llm needs 2 nvidia.com/gpu of product ${product}; no node offers that (check GPU node labels, taints and tolerations).`,
+    );
+
+    await addGpuNode(uniqueName('gpu-new'), 4, product);
+    await eventually('GpuScheduled=True after the node joined', async () => {
+      const c = await condition('big', 'GpuScheduled');
+      return c?.status === 'True' ? c : undefined;
+    });
+    await waitForReady(cluster, namespace, 'big');
+  });
+});
+
+describe('generated secrets', () => {
+  const secretName = 'keys-secrets';
+  const readSecret = () => cluster.core.readNamespacedSecret({ name: secretName, namespace });
+  const gatewayHash = async () =>
+    (await cluster.apps.readNamespacedDeployment({ name: 'keys-gateway', namespace })).spec?.template.metadata
+      ?.annotations?.['nemo.dev/config-hash'];
+
+  it('are created once and survive 100 reconciles unchanged', async () => {
+    await createPlatform(cluster, namespace, 'keys', smallSpec());
+    await waitForReady(cluster, namespace, 'keys');
+    const first = await readSecret();
+    // 100 reconciles, a few at a time so they really run rather than de-duplicate.
+    for (let i = 0; i < 20; i++) {
+      for (let j = 0; j < 5; j++) controller.enqueue(`${namespace}/keys`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    const after = await readSecret();
+    expect(after.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+    expect(after.data).toEqual(first.data);
+  });
+
+  it('rotate on a new rotation token: primary becomes previous and the pods roll', async () => {
+    const before = await readSecret();
+    const hashBefore = await gatewayHash();
+    await cluster.custom.patchNamespacedCustomObject(
+      {
+        group: 'nemo.dev',
+        version: 'v1alpha1',
+        plural: 'nemoplatforms',
+        namespace,
+        name: 'keys',
+        body: { spec: { secrets: { rotation: 'r1' } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const rotated = await eventually('rotated Secret', async () => {
+      const s = await readSecret();
+      return s.metadata?.annotations?.['nemo.dev/rotation'] === 'r1' ? s : undefined;
+    });
+    expect(rotated.data?.['s2s-previous.pem']).toBe(before.data?.['s2s-primary.pem']);
+    expect(rotated.data?.['s2s-primary.pem']).not.toBe(before.data?.['s2s-primary.pem']);
+    expect(rotated.data?.['session-key']).toBe(before.data?.['session-key']);
+    await eventually('pods rolled', async () => ((await gatewayHash()) !== hashBefore ? true : undefined));
+  });
+});
