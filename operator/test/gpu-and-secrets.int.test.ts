@@ -3,7 +3,11 @@
  * places GPU pods on kwok's GPU nodes (gpu-a: 1 × A10G, gpu-b: 8 × H100),
  * the operator explains what does not fit and re-plans when nodes change.
  */
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadS2SKeyRing, S2SSigner, S2SVerifier, SecretStore } from '@nemo/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Controller } from '../src/controller/controller.js';
 import {
@@ -156,5 +160,156 @@ describe('generated secrets', () => {
     expect(rotated.data?.['s2s-primary.pem']).not.toBe(before.data?.['s2s-primary.pem']);
     expect(rotated.data?.['session-key']).toBe(before.data?.['session-key']);
     await eventually('pods rolled', async () => ((await gatewayHash()) !== hashBefore ? true : undefined));
+
+    // A token signed with the old primary still verifies against the rotated key ring; one
+    // signed with a key older than that does not.
+    const oldRing = await keyRingOf(before);
+    const verifier = new S2SVerifier({ audience: 'rag', keys: await keyRingOf(rotated) });
+    const oldToken = await new S2SSigner({ issuer: 'gateway', key: oldRing.primary }).token('rag');
+    await expect(verifier.verify(oldToken)).resolves.toMatchObject({ issuer: 'gateway' });
+    const olderToken = await new S2SSigner({ issuer: 'gateway', key: oldRing.previous! }).token('rag');
+    await expect(verifier.verify(olderToken)).rejects.toMatchObject({ code: 'NEMO_ERR_AUTH_INVALID' });
   });
 });
+
+describe('external secrets', () => {
+  it('name each missing key in Degraded', async () => {
+    await cluster.core.createNamespacedSecret({
+      namespace,
+      body: { metadata: { name: 'partial-keys' }, stringData: { 's2s-primary.pem': 'x', 'session-key': 'y' } },
+    });
+    await createPlatform(
+      cluster,
+      namespace,
+      'ext',
+      smallSpec({ secrets: { mode: 'external', externalSecretName: 'partial-keys' } }),
+    );
+    const degraded = await eventually('Degraded', async () => {
+      const c = await condition('ext', 'Degraded');
+      return c?.status === 'True' ? c : undefined;
+    });
+    expect(degraded.reason).toBe('SecretKeysMissing');
+    expect(degraded.message).toContain('"users-db-key", "rag-db-key", "email-db-key", "postgres-password"');
+  });
+});
+
+describe('sealed secrets (the test plays the sealed-secrets controller, with a minimal SealedSecret CRD of its own)', () => {
+  const sealed = { group: 'bitnami.com', version: 'v1alpha1', plural: 'sealedsecrets' };
+
+  it('say which CRD to install when there is none', async () => {
+    await createPlatform(
+      cluster,
+      namespace,
+      'seal1',
+      smallSpec({ secrets: { mode: 'sealed', sealedSecrets: ['keys'] } }),
+    );
+    const c = await eventually('SecretsReady=False', async () => {
+      const x = await condition('seal1', 'SecretsReady');
+      return x?.status === 'False' ? x : undefined;
+    });
+    expect(c.reason).toBe('SealedSecretsNotInstalled');
+  });
+
+  it('reflect Synced=False with the controller’s message, then become ready once the Secret exists', async () => {
+    await installSealedSecretCrd();
+    await cluster.custom.createNamespacedCustomObject({
+      ...sealed,
+      namespace,
+      body: {
+        apiVersion: 'bitnami.com/v1alpha1',
+        kind: 'SealedSecret',
+        metadata: { name: 'sealed-keys' },
+        spec: { encryptedData: {} },
+      },
+    });
+    // What the controller writes when it cannot decrypt.
+    await cluster.custom.patchNamespacedCustomObjectStatus(
+      {
+        ...sealed,
+        namespace,
+        name: 'sealed-keys',
+        body: {
+          status: {
+            conditions: [{ type: 'Synced', status: 'False', message: 'no key could decrypt secret (s2s-primary.pem)' }],
+          },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await createPlatform(
+      cluster,
+      namespace,
+      'seal2',
+      smallSpec({ secrets: { mode: 'sealed', sealedSecrets: ['sealed-keys'] } }),
+    );
+    const notSynced = await eventually('SealedSecretNotSynced', async () => {
+      const x = await condition('seal2', 'SecretsReady');
+      return x?.reason === 'SealedSecretNotSynced' ? x : undefined;
+    });
+    expect(notSynced.message).toBe('SealedSecret "sealed-keys": no key could decrypt secret (s2s-primary.pem)');
+
+    // The controller unseals: Synced=True and the Secret appears.
+    await cluster.custom.patchNamespacedCustomObjectStatus(
+      {
+        ...sealed,
+        namespace,
+        name: 'sealed-keys',
+        body: { status: { conditions: [{ type: 'Synced', status: 'True' }] } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await cluster.core.createNamespacedSecret({
+      namespace,
+      body: { metadata: { name: 'sealed-keys' }, stringData: { 'session-key': 'z' } },
+    });
+    await eventually('SecretsReady=True', async () =>
+      (await condition('seal2', 'SecretsReady'))?.status === 'True' ? true : undefined,
+    );
+  });
+});
+
+/** Stands in for the SealedSecret CRD that bitnami's chart installs: same group, kind and status subresource. */
+async function installSealedSecretCrd(): Promise<void> {
+  await cluster.kc.makeApiClient(ApiextensionsV1Api).createCustomResourceDefinition({
+    body: {
+      metadata: { name: 'sealedsecrets.bitnami.com' },
+      spec: {
+        group: 'bitnami.com',
+        names: {
+          kind: 'SealedSecret',
+          plural: 'sealedsecrets',
+          singular: 'sealedsecret',
+          listKind: 'SealedSecretList',
+        },
+        scope: 'Namespaced',
+        versions: [
+          {
+            name: 'v1alpha1',
+            served: true,
+            storage: true,
+            subresources: { status: {} },
+            schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } },
+          },
+        ],
+      },
+    },
+  });
+  await eventually('SealedSecret CRD served', async () => {
+    await cluster.custom.listNamespacedCustomObject({
+      group: 'bitnami.com',
+      version: 'v1alpha1',
+      plural: 'sealedsecrets',
+      namespace,
+    });
+    return true;
+  });
+}
+
+/** The key ring a pod mounting this Secret would load: its keys written out as files. */
+async function keyRingOf(secret: { data?: Record<string, string> }) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'nemo-keys-'));
+  for (const [key, value] of Object.entries(secret.data ?? {})) {
+    await writeFile(path.join(dir, key), Buffer.from(value, 'base64'));
+  }
+  return loadS2SKeyRing(new SecretStore(dir));
+}
