@@ -26,7 +26,13 @@ export interface GenerateOptions {
   /** 0 is greedy; above 0 samples, reproducibly for a given seed. */
   readonly temperature?: number;
   readonly seed?: number;
+  /** Nucleus sampling (0 < topP <= 1); only used when temperature is above 0. */
+  readonly topP?: number;
+  /** Aborting stops generation at the next token step; the result then has stopReason 'abort'. */
+  readonly signal?: AbortSignal;
   readonly onText?: (chunk: string) => void;
+  /** Called after each generated token step with the tokens it produced. */
+  readonly onToken?: (count: number) => void;
 }
 
 export interface Generation {
@@ -138,6 +144,18 @@ export class ChatModel {
     return this.model.tokenize(text).length;
   }
 
+  /** Exact tokens of a prompt as generation feeds it to the model (special tokens included). */
+  promptTokens(prompt: string | LlamaText): number {
+    return typeof prompt === 'string'
+      ? this.model.tokenize(prompt).length
+      : prompt.tokenize(this.model.tokenizer).length;
+  }
+
+  /** Tokens one sequence holds: prompt and completion together. */
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
   async dispose(): Promise<void> {
     await this.context.dispose();
     await this.model.dispose();
@@ -176,10 +194,13 @@ async function generate(
       maxTokens: options.maxTokens,
       temperature: options.temperature ?? 0,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.topP === undefined ? {} : { topP: options.topP }),
+      ...(options.signal ? { signal: options.signal, stopOnAbortSignal: true } : {}),
       ...(options.stop?.length ? { customStopTriggers: options.stop } : {}),
       onToken: (t) => {
         if (tokens === 0) first = performance.now();
         tokens += t.length;
+        options.onToken?.(t.length);
       },
       ...(options.onText ? { onTextChunk: options.onText } : {}),
     });

@@ -54,7 +54,8 @@ async function openEmails(options: OpenRagOptions, ingestor: Ingestor, store: Do
   const { config, signer } = options;
   const llm =
     config.NEMO_LLM_URL && signer
-      ? new ServiceClient({ baseUrl: config.NEMO_LLM_URL, audience: 'llm', signer })
+      ? // A summary is a generation (up to 160 tokens): on CPU that outlasts the default 10 s.
+        new ServiceClient({ baseUrl: config.NEMO_LLM_URL, audience: 'llm', signer, timeoutMs: 120_000 })
       : undefined;
   const emailStore = new EmailStore(pool, loadKeyRing(options.secrets, EMAIL_DB_KEY));
   return { pool, emailStore, service: new EmailService(emailStore, ingestor, store, llm) };

@@ -1,0 +1,118 @@
+import { hostname } from 'node:os';
+import {
+  createPgPool,
+  GpuLeaseClient,
+  InsightsEventsClient,
+  pgCheck,
+  postgresUrlFrom,
+  type ReadinessCheck,
+  type S2SSigner,
+  type SecretStore,
+  ServiceClient,
+} from '@nemo/common';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { ChatService } from './chat-service.js';
+import { concurrencyOf, type LlmConfig } from './config.js';
+import { ConversationStore } from './conversations.js';
+import { Generator } from './generator.js';
+import { Grounder } from './grounding.js';
+import { ConcurrencyLimiter } from './limiter.js';
+import { migrate } from './migrate.js';
+
+export interface LlmRuntime {
+  chat: ChatService;
+  generator: Generator;
+  conversations: ConversationStore | undefined;
+  checks: Record<string, ReadinessCheck>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  config: LlmConfig;
+  signer: S2SSigner;
+  logger: Logger;
+  secrets?: SecretStore;
+  /** Share one loaded model between runtimes (tests). */
+  generator?: Generator;
+}
+
+function postgresUrl(config: LlmConfig, secrets: SecretStore | undefined): string | undefined {
+  if (config.NEMO_POSTGRES_URL) return config.NEMO_POSTGRES_URL;
+  if (secrets && (config.NEMO_POSTGRES_HOST || secrets.readOptional('postgres-url'))) {
+    return postgresUrlFrom(config, secrets);
+  }
+  return undefined;
+}
+
+async function openPool(config: LlmConfig, secrets: SecretStore | undefined): Promise<pg.Pool | undefined> {
+  const url = postgresUrl(config, secrets);
+  if (!url) return undefined;
+  const pool = createPgPool(url);
+  await migrate(pool);
+  return pool;
+}
+
+/** Everything the service runs on, from its config: model, stores and peer clients. */
+export async function openLlm(options: RuntimeOptions): Promise<LlmRuntime> {
+  const { config, signer, logger } = options;
+  const concurrency = concurrencyOf(config);
+  const generator =
+    options.generator ??
+    (await Generator.load(config.NEMO_MODEL, {
+      sequences: concurrency,
+      maxQueue: 0,
+      ...(config.NEMO_MODELS_DIR ? { dir: config.NEMO_MODELS_DIR } : {}),
+    }));
+  const pool = await openPool(config, options.secrets);
+  const conversations = pool ? new ConversationStore(pool) : undefined;
+  const events = config.NEMO_INSIGHTS_URL
+    ? new InsightsEventsClient({ baseUrl: config.NEMO_INSIGHTS_URL, signer, logger })
+    : undefined;
+  const leases = config.NEMO_COORDINATOR_URL
+    ? new GpuLeaseClient({
+        baseUrl: config.NEMO_COORDINATOR_URL,
+        signer,
+        holder: config.NEMO_POD_NAME ?? hostname(),
+        logger,
+      })
+    : undefined;
+  if (!leases) logger.warn('No coordinator configured (NEMO_COORDINATOR_URL); generating without GPU leases');
+  const rag = config.NEMO_RAG_URL
+    ? new ServiceClient({ baseUrl: config.NEMO_RAG_URL, audience: 'rag', signer, timeoutMs: 5_000, retries: 0 })
+    : undefined;
+  const grounder = new Grounder({
+    rag,
+    topK: config.NEMO_RAG_TOP_K,
+    tokenBudget: config.NEMO_RAG_TOKEN_BUDGET,
+    onFailure: config.NEMO_RAG_FAILURE,
+    countTokens: (text) => generator.countTokens(text),
+  });
+  const chat = new ChatService({
+    generator,
+    limiter: new ConcurrencyLimiter(concurrency, config.NEMO_LLM_MAX_QUEUE),
+    grounder,
+    leases,
+    conversations,
+    events,
+    logger,
+    settings: {
+      ragByDefault: config.NEMO_RAG_ENABLED,
+      defaultMaxTokens: config.NEMO_LLM_DEFAULT_MAX_TOKENS,
+      msPerToken: config.NEMO_LLM_MS_PER_TOKEN,
+      leaseDeadlineMs: config.NEMO_LLM_LEASE_DEADLINE_MS,
+    },
+  });
+  return {
+    chat,
+    generator,
+    conversations,
+    checks: pool ? { postgres: pgCheck(pool) } : {},
+    close: async () => {
+      await chat.drain(10_000);
+      await events?.close();
+      await pool?.end();
+      if (!options.generator) await generator.dispose();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  createLogger,
+  createPgPool,
+  createRedis,
+  GpuLeaseClient,
+  keyFromPem,
+  loadConfig,
+  S2SSigner,
+  S2SVerifier,
+  SecretStore,
+} from '@nemo/common';
+import { build as buildCoordinator, migrate as migrateCoordinator } from '@nemo/coordinator';
+import { startEmbeddings } from '@nemo/inference';
+import { build as buildRag, openRag, ragConfigSchema, type Embedder } from '@nemo/rag';
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { build } from '../../src/app.js';
+import { llmConfigSchema } from '../../src/config.js';
+import type { Generator } from '../../src/generator.js';
+import { openLlm, type LlmRuntime } from '../../src/runtime.js';
+
+/** Test wiring: one throwaway S2S key for every service, each checking its own audience. */
+const { privateKey } = generateKeyPairSync('ed25519');
+const key = await keyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }), 'test key');
+export const gatewaySigner = new S2SSigner({ issuer: 'gateway', key });
+export const llmSigner = new S2SSigner({ issuer: 'llm', key });
+export const ragSigner = new S2SSigner({ issuer: 'rag', key });
+const verifier = (audience: string) => new S2SVerifier({ audience, keys: { primary: key, previous: undefined } });
+export const silent = createLogger({ service: 'llm', level: 'silent' });
+
+export interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The real coordinator app on a loopback port: one GPU slot, no queue, short leases. */
+export async function startCoordinator(redisUrl: string, pool: pg.Pool): Promise<Served & { holder: GpuLeaseClient }> {
+  await migrateCoordinator(pool);
+  const redis = createRedis(redisUrl);
+  const app = buildCoordinator({
+    settings: {
+      slots: 1,
+      priorities: { realtime: 100, interactive: 50, batch: 10 },
+      maxQueue: 0,
+      leaseMs: 1_000,
+      agingWindowMs: 60_000,
+      longPollMs: 2_000,
+    },
+    redis,
+    pool,
+    logger: createLogger({ service: 'coordinator', level: 'silent' }),
+    s2s: verifier('coordinator'),
+    keyPrefix: `{llm-test-${randomUUID().slice(0, 8)}}:`,
+    pollMs: 20,
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const holder = new GpuLeaseClient({ baseUrl: url, signer: llmSigner, holder: 'test-holder' });
+  // A fresh key prefix holds grants for one lease TTL (the coordinator's ADR 0004): wait it out.
+  for (let i = 0; i < 50; i++) {
+    const lease = await holder
+      .acquire({ workload: 'llm', class: 'interactive', expectedMs: 10, deadlineMs: 3_000 })
+      .catch(() => undefined);
+    if (lease) {
+      await lease.release();
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { url, holder, close: async () => (await app.close(), redis.disconnect()) };
+}
+
+class ModelEmbedder implements Embedder {
+  readonly model = 'all-minilm-l6-v2';
+  constructor(
+    private readonly server: Awaited<ReturnType<typeof startEmbeddings>>,
+    readonly dimension: number,
+  ) {}
+  embed(texts: readonly string[]): Promise<Float32Array[]> {
+    return Promise.all(texts.map((t) => this.server.infer(t)));
+  }
+  close(): Promise<void> {
+    return this.server.close();
+  }
+}
+
+/** The real rag service (real MiniLM embeddings) on a loopback port, calling `llmUrl` for summaries. */
+export async function startRag(postgresUrl: string, llmUrl: string): Promise<Served & { app: FastifyInstance }> {
+  const server = await startEmbeddings('all-minilm-l6-v2');
+  const embedder = new ModelEmbedder(server, (await server.infer('probe')).length);
+  const secretsDir = mkdtempSync(path.join(tmpdir(), 'llm-rag-secrets-'));
+  for (const name of ['rag-db-key', 'email-db-key']) {
+    writeFileSync(path.join(secretsDir, name), randomBytes(32).toString('base64url'));
+  }
+  const config = loadConfig(ragConfigSchema, {
+    NEMO_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'llm-rag-data-')),
+    NEMO_POSTGRES_URL: postgresUrl,
+    NEMO_LLM_URL: llmUrl,
+  });
+  const runtime = await openRag({
+    config,
+    secrets: new SecretStore(secretsDir),
+    logger: silent,
+    embedder,
+    signer: ragSigner,
+  });
+  const app = buildRag({ logger: silent, s2s: verifier('rag'), services: runtime.services });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { url, app, close: async () => (await app.close(), await runtime.close(), await embedder.close()) };
+}
+
+export interface Llm extends Served {
+  runtime: LlmRuntime;
+  app: FastifyInstance;
+  /** A gateway token for this user (subject and tenant). */
+  token(user?: string, tenant?: string): Promise<string>;
+}
+
+/** The llm service on a loopback port; pass `generator` to share one loaded model between instances. */
+export async function startLlm(env: Record<string, string>, generator?: Generator, port = 0): Promise<Llm> {
+  const config = loadConfig(llmConfigSchema, { NEMO_LOG_LEVEL: 'silent', ...env });
+  const runtime = await openLlm({ config, signer: llmSigner, logger: silent, ...(generator ? { generator } : {}) });
+  const app = build({
+    logger: silent,
+    s2s: verifier('llm'),
+    chat: runtime.chat,
+    conversations: runtime.conversations,
+    checks: runtime.checks,
+  });
+  const url = await app.listen({ host: '127.0.0.1', port });
+  return {
+    url,
+    runtime,
+    app,
+    token: (user = 'alice', tenant = 'acme') => gatewaySigner.token('llm', user, tenant),
+    close: async () => (await app.close(), await runtime.close()),
+  };
+}
+
+export const closedPortUrl = 'http://127.0.0.1:9';
+
+export const pgPool = (url: string): pg.Pool => createPgPool(url);
