@@ -14,7 +14,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['services/*/src/**/*.test.ts', 'operator/src/**/*.test.ts', 'hack/**/*.test.ts'],
+          include: [
+            'services/*/src/**/*.test.ts',
+            'operator/src/**/*.test.ts',
+            'hack/**/*.test.ts',
+            'frontend/src/**/*.test.ts',
+          ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
         },
       },

@@ -102,26 +102,25 @@ function permissions(rules: PolicyRule[]): string[] {
     .sort();
 }
 
-const ALL = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
-const READ = ['get', 'list', 'watch'];
+/** Rendered children: informers, server-side apply, pruning. */
+const OWNED = ['list', 'watch', 'create', 'patch', 'delete'];
 
 /** RBAC rules as table rows; "" is the core API group. */
 type RuleTable = readonly (readonly [group: string, resources: string[], verbs: string[], resourceNames?: string[]])[];
 
 /** Everything the operator may do cluster-wide, and nothing else. */
 const EXPECTED_CLUSTER_RULES: RuleTable = [
-  ['nemo.dev', ['nemoplatforms'], ['get', 'list', 'watch', 'update', 'patch']],
-  ['nemo.dev', ['nemoplatforms/status'], ['get', 'update', 'patch']],
+  ['nemo.dev', ['nemoplatforms'], ['list', 'watch', 'patch']],
+  ['nemo.dev', ['nemoplatforms/status'], ['patch']],
   ['nemo.dev', ['nemoplatforms/finalizers'], ['update']],
-  ['', ['configmaps', 'services', 'serviceaccounts', 'persistentvolumeclaims', 'secrets'], ALL],
-  ['apps', ['deployments', 'statefulsets'], ALL],
-  ['networking.k8s.io', ['ingresses', 'networkpolicies'], ALL],
-  ['', ['nodes', 'pods'], READ],
-  ['storage.k8s.io', ['storageclasses'], READ],
-  ['bitnami.com', ['sealedsecrets'], READ],
-  ['', ['events'], ['create', 'patch']],
-  ['events.k8s.io', ['events'], ['create', 'patch']],
-  ['apiextensions.k8s.io', ['customresourcedefinitions'], ['get']],
+  ['', ['configmaps', 'services', 'serviceaccounts', 'persistentvolumeclaims'], OWNED],
+  ['apps', ['deployments', 'statefulsets'], OWNED],
+  ['networking.k8s.io', ['ingresses', 'networkpolicies'], OWNED],
+  ['', ['secrets'], ['get', 'list', 'watch', 'create', 'update']],
+  ['', ['nodes', 'pods'], ['list', 'watch']],
+  ['storage.k8s.io', ['storageclasses'], ['list', 'watch']],
+  ['bitnami.com', ['sealedsecrets'], ['list']],
+  ['', ['events'], ['create']],
 ];
 
 /** Its own Lease by name; create cannot be limited to a name. */
@@ -395,8 +394,9 @@ describe('helm install into the test control plane', () => {
   it.each([
     'list nemoplatforms.nemo.dev -n default',
     'patch nemoplatforms.nemo.dev/status -n default',
-    'create deployments.apps -n default',
-    'delete secrets -n default',
+    'patch deployments.apps -n default',
+    'delete deployments.apps -n default',
+    'update secrets -n default',
     'watch nodes',
     `update leases.coordination.k8s.io/${LEASE} -n nemo-system`,
     'create leases.coordination.k8s.io -n nemo-system',
@@ -409,6 +409,8 @@ describe('helm install into the test control plane', () => {
     'delete nodes',
     'delete nemoplatforms.nemo.dev -n default',
     'delete pods -n default',
+    'delete secrets -n default',
+    'get pods -n default',
     `update leases.coordination.k8s.io/${LEASE} -n default`,
     'update leases.coordination.k8s.io/some-other-lease -n nemo-system',
     'delete leases.coordination.k8s.io -n nemo-system',

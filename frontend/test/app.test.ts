@@ -52,7 +52,9 @@ describe('web UI', () => {
     await page.getByLabel('Message').fill(prompt);
     await page.getByRole('button', { name: 'Send' }).click();
     const seen = new Set<string>();
-    await expect.poll(async () => seen.add((await lastAnswer(page).textContent()) ?? '').size, { timeout: 10_000 }).toBeGreaterThan(3);
+    await expect
+      .poll(async () => seen.add((await lastAnswer(page).textContent()) ?? '').size, { timeout: 10_000 })
+      .toBeGreaterThan(3);
     await page.getByRole('button', { name: 'Stop' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/Stopped/);
     const partial = (await lastAnswer(page).textContent()) ?? '';
@@ -72,8 +74,12 @@ describe('web UI', () => {
     const citation = page.getByRole('button', { name: /handbook\.pdf/ });
     await citation.click();
     expect(await citation.getAttribute('aria-expanded')).toBe('true');
-    await expect.poll(() => page.locator('.source:not([hidden])').textContent()).toContain('Passage about what is the refund policy');
-    await expect.poll(() => lastAnswer(page).textContent(), { timeout: 10_000 }).toBe('You said: what is the refund policy');
+    await expect
+      .poll(() => page.locator('.source:not([hidden])').textContent())
+      .toContain('Passage about what is the refund policy');
+    await expect
+      .poll(() => lastAnswer(page).textContent(), { timeout: 10_000 })
+      .toBe('You said: what is the refund policy');
 
     await page.getByLabel('Message').fill('busy day today');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -98,13 +104,35 @@ describe('web UI', () => {
     const events = new InsightsEventsClient({ baseUrl: platform.insightsUrl, signer: platform.signer });
     const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
     for (const [i, label] of ['joy', 'neutral', 'anger', 'joy', 'sadness', 'joy'].entries()) {
-      events.emit({ type: 'emotion.segment', tenant: 'acme', at: at(i * 400), conversationId: 'call-1', speaker: `S${(i % 2) + 1}`, label, score: 0.8 });
+      events.emit({
+        type: 'emotion.segment',
+        tenant: 'acme',
+        at: at(i * 400),
+        conversationId: 'call-1',
+        speaker: `S${(i % 2) + 1}`,
+        label,
+        score: 0.8,
+      });
     }
     for (const [i, waitMs] of [40, 120, 900, 3000, 15].entries()) {
-      events.emit({ type: 'gpu.wait', tenant: 'acme', at: at(i * 300), workload: 'llm', class: i % 2 ? 'batch' : 'interactive', waitMs, outcome: i === 3 ? 'denied' : 'granted' });
+      events.emit({
+        type: 'gpu.wait',
+        tenant: 'acme',
+        at: at(i * 300),
+        workload: 'llm',
+        class: i % 2 ? 'batch' : 'interactive',
+        waitMs,
+        outcome: i === 3 ? 'denied' : 'granted',
+      });
     }
-    for (const results of [0, 3, 5, 0, 2]) events.emit({ type: 'rag.query', tenant: 'acme', at: at(results * 200), results });
-    events.emit({ type: 'transcript.text', tenant: 'acme', transcriptId: 't1', text: 'The GPU budget review: budget, queue, GPU, speakers.' });
+    for (const results of [0, 3, 5, 0, 2])
+      events.emit({ type: 'rag.query', tenant: 'acme', at: at(results * 200), results });
+    events.emit({
+      type: 'transcript.text',
+      tenant: 'acme',
+      transcriptId: 't1',
+      text: 'The GPU budget review: budget, queue, GPU, speakers.',
+    });
     await events.close();
     expect(events.stats).toMatchObject({ buffered: 0, dropped: 0 });
 
@@ -122,7 +150,10 @@ describe('web UI', () => {
       expect(Number(await page.locator('meter').first().getAttribute('value'))).toBeGreaterThan(0);
       expect(await page.locator('.terms li').first().textContent()).toMatch(/^(budget|gpu)2$/);
       shots.push(await screenshot(page, `insights-${name}`));
-      expect(await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])).toEqual([viewport.width, viewport.width]);
+      expect(await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])).toEqual([
+        viewport.width,
+        viewport.width,
+      ]);
       await page.getByRole('button', { name: 'Dark mode' }).click();
       expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
       shots.push(await screenshot(page, `insights-${name}-dark`));
@@ -172,6 +203,26 @@ describe('web UI', () => {
     await page.context().close();
   });
 
+  it('says in words what to do when the documents and email service is not running', async () => {
+    // This platform has no rag service (issue 9's service needs its embedding model): the gateway answers for it.
+    const page = await openPage(PHONE);
+    await signIn(page, platform.url, user);
+    await page.getByRole('link', { name: 'Documents' }).click();
+    const status = page.locator('#list-title ~ .status');
+    await expect.poll(() => status.textContent()).toMatch(/^[A-Z][^{}]+\.$/);
+    await page
+      .getByLabel('Document (text, Markdown or HTML)')
+      .setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF') });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await expect
+      .poll(() => page.locator('#upload-title ~ .status').textContent())
+      .toMatch(/Only \.txt, \.md and \.html/);
+    shots.push(await screenshot(page, 'documents-phone'));
+    await page.getByRole('link', { name: 'Emails' }).click();
+    await expect.poll(() => page.locator('.emails .status').textContent()).toMatch(/^[A-Z][^{}]+\.$/);
+    await page.context().close();
+  });
+
   it('works by keyboard alone: skip link, navigation, and sending a message', async () => {
     const page = await openPage(PHONE);
     await signIn(page, platform.url, user);
@@ -183,11 +234,11 @@ describe('web UI', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
     await page.reload();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab'); // skip link, Chat, Insights
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Tab'); // skip link, Chat, Documents, Emails, Insights
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Insights');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/insights');
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     await page.goto(`${platform.url}/#/chat`);
     await page.getByLabel('Message').focus();
     await page.keyboard.type('hello by keyboard');
@@ -203,12 +254,20 @@ describe('web UI', () => {
     await page.getByLabel('Username').waitFor();
     const found: Record<string, unknown[]> = { login: await seriousA11yViolations(page) };
     await signIn(page, platform.url, admin);
-    for (const route of ['chat', 'insights', 'admin']) {
+    for (const route of ['chat', 'documents', 'emails', 'insights', 'admin']) {
       await page.goto(`${platform.url}/#/${route}`);
       await expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 10_000 }).toBe(0);
       found[route] = await seriousA11yViolations(page);
+      for (const [viewport, name] of [
+        [DESKTOP, 'desktop'],
+        [PHONE, 'phone'],
+      ] as const) {
+        await page.setViewportSize(viewport);
+        shots.push(await screenshot(page, `page-${route}-${name}`));
+      }
+      await page.setViewportSize(DESKTOP);
     }
-    expect(found).toEqual({ login: [], chat: [], insights: [], admin: [] });
+    expect(found).toEqual({ login: [], chat: [], documents: [], emails: [], insights: [], admin: [] });
     await context.close();
     console.log(`Screenshots:\n${shots.join('\n')}`);
   });

@@ -235,6 +235,8 @@ start_apiserver() {
     --service-account-signing-key-file="$d/sa.key" \
     --endpoint-reconciler-type=none \
     --allow-privileged=true \
+    --audit-policy-file="$CLUSTER_DIR/audit-policy.yaml" \
+    --audit-log-path="$STATE/audit.log" --audit-log-format=json --audit-log-maxsize=50 \
     --profiling=false
   wait_until kube-apiserver "kube-apiserver ready on :$port" admin_get /readyz
 }

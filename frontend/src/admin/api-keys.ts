@@ -22,7 +22,11 @@ export function apiKeysSection(): HTMLElement {
     if (keys.length === 0) mount(body, h('tr', {}, h('td', { colspan: 4 }, 'No API keys yet.')));
   };
   const row = (key: ApiKey): HTMLElement => {
-    const revoke = h('button', { type: 'button', class: 'danger small', 'aria-label': `Revoke ${key.name}`, disabled: key.revoked }, 'Revoke');
+    const revoke = h(
+      'button',
+      { type: 'button', class: 'danger small', 'aria-label': `Revoke ${key.name}`, disabled: key.revoked },
+      'Revoke',
+    );
     revoke.addEventListener('click', () => {
       if (!confirm(`Revoke the key "${key.name}"? Programs using it stop working at once.`)) return;
       getJson(`/auth/api-keys/${key.id}`, { method: 'DELETE' })
@@ -30,13 +34,26 @@ export function apiKeysSection(): HTMLElement {
         .catch((err: unknown) => (status.textContent = messageOf(err)));
     });
     const when = new Date(key.createdAt).toLocaleString();
-    return h('tr', {}, h('td', {}, key.name), h('td', {}, when), h('td', {}, key.revoked ? 'revoked' : 'active'), h('td', {}, revoke));
+    return h(
+      'tr',
+      {},
+      h('td', {}, key.name),
+      h('td', {}, when),
+      h('td', {}, key.revoked ? 'revoked' : 'active'),
+      h('td', {}, revoke),
+    );
   };
 
-  const form = h('form', { class: 'inline' }, field('New key name', name), h('button', { type: 'submit' }, 'Create key'));
+  const form = h(
+    'form',
+    { class: 'inline' },
+    field('New key name', name),
+    h('button', { type: 'submit' }, 'Create key'),
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    if (!name.value.trim()) return void (status.textContent = 'Give the key a name, such as the program that will use it.');
+    if (!name.value.trim())
+      return void (status.textContent = 'Give the key a name, such as the program that will use it.');
     getJson<ApiKey & { key: string }>('/auth/api-keys', { method: 'POST', body: { name: name.value.trim() } })
       .then((created) => {
         name.value = '';
@@ -56,5 +73,13 @@ export function apiKeysSection(): HTMLElement {
     h('thead', {}, h('tr', {}, ...['Name', 'Created', 'State', 'Action'].map((t) => h('th', { scope: 'col' }, t)))),
     body,
   );
-  return h('section', { class: 'card', 'aria-labelledby': 'keys-title' }, h('h2', { id: 'keys-title' }, 'API keys'), form, shown, status, h('div', { class: 'table-scroll' }, table));
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'keys-title' },
+    h('h2', { id: 'keys-title' }, 'API keys'),
+    form,
+    shown,
+    status,
+    h('div', { class: 'table-scroll' }, table),
+  );
 }

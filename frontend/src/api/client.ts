@@ -63,7 +63,11 @@ export async function getJson<T>(path: string, opts: RequestOptions = {}): Promi
 }
 
 export async function login(username: string, password: string): Promise<Me> {
-  const tokens = await getJson<TokenPair>('/auth/login', { method: 'POST', body: { username, password }, anonymous: true });
+  const tokens = await getJson<TokenPair>('/auth/login', {
+    method: 'POST',
+    body: { username, password },
+    anonymous: true,
+  });
   session.store(tokens);
   return loadMe();
 }

@@ -34,16 +34,22 @@ interface ErrorShape {
 
 export async function apiErrorOf(res: Response): Promise<ApiError> {
   const retryAfter = Number(res.headers.get('retry-after')) || undefined;
-  const fallback = FALLBACK[res.status] ?? `Something went wrong (HTTP ${res.status}). Try again, or contact an admin if it persists.`;
-  let body: ErrorShape | undefined;
-  try {
-    body = (await res.json()) as ErrorShape;
-  } catch {
-    body = undefined;
-  }
-  const message = typeof body?.error?.message === 'string' && body.error.message.length < 300 ? body.error.message : fallback;
+  const body = await readErrorBody(res);
+  const fallback =
+    FALLBACK[res.status] ?? `Something went wrong (HTTP ${res.status}). Try again, or contact an admin if it persists.`;
+  const given = body?.error?.message;
+  const message = typeof given === 'string' && given.length < 300 ? given : fallback;
   const code = typeof body?.error?.code === 'string' ? body.error.code : undefined;
   return new ApiError(res.status, message, code, retryAfter);
+}
+
+/** The platform's error body, or undefined for anything else (an HTML page from a proxy, an empty body). */
+async function readErrorBody(res: Response): Promise<ErrorShape | undefined> {
+  try {
+    return (await res.json()) as ErrorShape;
+  } catch {
+    return undefined;
+  }
 }
 
 export const networkError = (): ApiError =>

@@ -14,7 +14,11 @@ export function citationsView(citations: readonly Citation[]): HTMLElement {
   const items = citations.map((c, i) => {
     const source = h('div', { class: 'source', hidden: true }, h('strong', {}, c.title), h('p', {}, c.snippet ?? ''));
     source.id = `source-${c.id}-${i}`;
-    const button = h('button', { type: 'button', class: 'citation', 'aria-expanded': 'false', 'aria-controls': source.id }, `[${i + 1}] ${c.title}`);
+    const button = h(
+      'button',
+      { type: 'button', class: 'citation', 'aria-expanded': 'false', 'aria-controls': source.id },
+      `[${i + 1}] ${c.title}`,
+    );
     button.addEventListener('click', () => {
       const open = button.getAttribute('aria-expanded') !== 'true';
       button.setAttribute('aria-expanded', String(open));

@@ -19,6 +19,8 @@ export interface StreamHandlers {
   onCitations(citations: Citation[]): void;
   /** Called each second while the platform is busy, until the retry. */
   onBusy(secondsLeft: number): void;
+  /** Something the user should know about the answer, e.g. that documents could not be searched. */
+  onNotice(message: string): void;
 }
 
 export interface ChatRequest {
@@ -31,6 +33,9 @@ export interface ChatRequest {
 interface Chunk {
   choices?: { delta?: { content?: string } }[];
   citations?: Citation[];
+  warning?: { message?: string };
+  /** The llm service reports a failure after the stream has begun as an error event. */
+  error?: { code?: string; message?: string };
 }
 
 const MAX_BUSY_RETRIES = 5;
@@ -48,7 +53,7 @@ export async function streamChat(req: ChatRequest, on: StreamHandlers): Promise<
         headers: { accept: 'text/event-stream' },
         signal: req.signal,
       });
-      return await readStream(res, on);
+      return await readChatStream(res, on);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 429 || attempt >= MAX_BUSY_RETRIES) throw err;
       await countdown(err.retryAfterSeconds ?? 2, on, req.signal);
@@ -56,15 +61,25 @@ export async function streamChat(req: ChatRequest, on: StreamHandlers): Promise<
   }
 }
 
-async function readStream(res: Response, on: StreamHandlers): Promise<void> {
+/** Reads an OpenAI-style SSE answer, with the llm service's citation, warning and error extensions. */
+export async function readChatStream(res: Response, on: StreamHandlers): Promise<void> {
   if (!res.body) return;
   for await (const data of sseData(res.body)) {
     if (data === '[DONE]') return;
-    const chunk = JSON.parse(data) as Chunk;
-    const text = chunk.choices?.[0]?.delta?.content;
-    if (text) on.onToken(text);
-    if (chunk.citations?.length) on.onCitations(chunk.citations);
+    handleChunk(JSON.parse(data) as Chunk, on);
   }
+}
+
+function handleChunk(chunk: Chunk, on: StreamHandlers): void {
+  if (chunk.error) throw streamFailure(chunk.error);
+  const text = chunk.choices?.[0]?.delta?.content;
+  if (text) on.onToken(text);
+  if (chunk.citations?.length) on.onCitations(chunk.citations);
+  if (chunk.warning?.message) on.onNotice(chunk.warning.message);
+}
+
+function streamFailure(error: NonNullable<Chunk['error']>): ApiError {
+  return new ApiError(502, error.message ?? 'The answer stopped because generation failed. Try again.', error.code);
 }
 
 async function countdown(seconds: number, on: StreamHandlers, signal: AbortSignal): Promise<void> {

@@ -16,7 +16,13 @@ export interface EmotionPoint {
 export interface Usage {
   budgets: { chatTokensPerDay: number; audioSecondsPerDay: number; days: number };
   timeline: { bucket: string; chatTokens: number; audioSeconds: number }[];
-  tenants: { tenant: string; chatTokens: number; audioSeconds: number; chatTokensBudget: number; audioSecondsBudget: number }[];
+  tenants: {
+    tenant: string;
+    chatTokens: number;
+    audioSeconds: number;
+    chatTokensBudget: number;
+    audioSecondsBudget: number;
+  }[];
   users: { tenant: string; userId: string; chatTokens: number; audioSeconds: number }[];
 }
 export interface WaitSummary {

@@ -13,7 +13,17 @@ import {
 } from 'chart.js';
 import { h } from '../ui/dom.js';
 
-Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  LineController,
+  LineElement,
+  PointElement,
+  CategoryScale,
+  LinearScale,
+  Legend,
+  Tooltip,
+);
 
 /** Series colours that read on light and dark backgrounds, and differ in lightness for colour-blind users. */
 export const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
@@ -32,7 +42,13 @@ export function chartFigure(title: string, summary: string, config: ChartConfigu
     options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options },
   });
   canvas.dataset['chart'] = String(chart.id);
-  return h('figure', { class: 'chart' }, h('figcaption', {}, title), h('div', { class: 'canvas-box' }, canvas), h('p', { class: 'summary' }, summary));
+  return h(
+    'figure',
+    { class: 'chart' },
+    h('figcaption', {}, title),
+    h('div', { class: 'canvas-box' }, canvas),
+    h('p', { class: 'summary' }, summary),
+  );
 }
 
 function setDefaultColours(): { text: string; grid: string } {
@@ -71,5 +87,7 @@ export function bucketLabel(iso: string, interval: 'hour' | 'day'): string {
   return interval === 'day' ? day : `${day} ${d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
 }
 
-export const formatNumber = (n: number): string => new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 }).format(n);
-export const formatMs = (ms: number | null): string => (ms === null ? '—' : ms >= 1000 ? `${formatNumber(ms / 1000)} s` : `${ms} ms`);
+export const formatNumber = (n: number): string =>
+  new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 }).format(n);
+export const formatMs = (ms: number | null): string =>
+  ms === null ? '—' : ms >= 1000 ? `${formatNumber(ms / 1000)} s` : `${ms} ms`;

@@ -3,7 +3,11 @@ import type { EmotionPoint, GpuQueue, Meta, Rag, Terms, Usage } from './api.js';
 import { bucketLabel, chartFigure, formatMs, formatNumber, PALETTE } from './charts.js';
 
 const empty = (what: string): HTMLElement =>
-  h('p', { class: 'empty' }, `No ${what} in this time range yet. Pick a longer range, or come back once the platform has been used.`);
+  h(
+    'p',
+    { class: 'empty' },
+    `No ${what} in this time range yet. Pick a longer range, or come back once the platform has been used.`,
+  );
 
 const colour = (i: number): string => PALETTE[i % PALETTE.length] ?? '#888';
 
@@ -19,9 +23,18 @@ export function emotionSection(data: { points: EmotionPoint[] } & Meta): HTMLEle
     type: 'bar',
     data: {
       labels: buckets.map((b) => bucketLabel(b, data.interval)),
-      datasets: labels.map((label, i) => ({ label, data: buckets.map((b) => count(b, label)), backgroundColor: colour(i) })),
+      datasets: labels.map((label, i) => ({
+        label,
+        data: buckets.map((b) => count(b, label)),
+        backgroundColor: colour(i),
+      })),
     },
-    options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'segments' } } } },
+    options: {
+      scales: {
+        x: { stacked: true },
+        y: { stacked: true, beginAtZero: true, title: { display: true, text: 'segments' } },
+      },
+    },
   });
 }
 
@@ -33,7 +46,15 @@ function budgetMeter(label: string, used: number, budget: number, unit: string):
     'div',
     { class: 'budget' },
     h('label', { for: id }, label),
-    h('meter', { id, min: 0, max: Math.max(budget, used, 1), low: budget * 0.7, high: budget * 0.9, optimum: 0, value: used }),
+    h('meter', {
+      id,
+      min: 0,
+      max: Math.max(budget, used, 1),
+      low: budget * 0.7,
+      high: budget * 0.9,
+      optimum: 0,
+      value: used,
+    }),
     h('span', {}, `${formatNumber(used)} of ${formatNumber(budget)} ${unit} (${Math.round(share * 100)}%)`),
   );
 }
@@ -45,32 +66,79 @@ export function usageSection(data: Usage & Meta): HTMLElement {
     budgetMeter(`${t.tenant}: chat tokens`, t.chatTokens, t.chatTokensBudget, 'tokens'),
     budgetMeter(`${t.tenant}: audio seconds`, t.audioSeconds, t.audioSecondsBudget, 's'),
   ]);
-  const chart = chartFigure('Chat tokens over time', `${formatNumber(data.timeline.reduce((n, p) => n + p.chatTokens, 0))} tokens in the range.`, {
-    type: 'bar',
-    data: {
-      labels: data.timeline.map((p) => bucketLabel(p.bucket, data.interval)),
-      datasets: [
-        { label: 'chat tokens', data: data.timeline.map((p) => p.chatTokens), backgroundColor: colour(0), yAxisID: 'y' },
-        { label: 'audio seconds', data: data.timeline.map((p) => p.audioSeconds), backgroundColor: colour(2), yAxisID: 'y1' },
-      ],
+  const chart = chartFigure(
+    'Chat tokens over time',
+    `${formatNumber(data.timeline.reduce((n, p) => n + p.chatTokens, 0))} tokens in the range.`,
+    {
+      type: 'bar',
+      data: {
+        labels: data.timeline.map((p) => bucketLabel(p.bucket, data.interval)),
+        datasets: [
+          {
+            label: 'chat tokens',
+            data: data.timeline.map((p) => p.chatTokens),
+            backgroundColor: colour(0),
+            yAxisID: 'y',
+          },
+          {
+            label: 'audio seconds',
+            data: data.timeline.map((p) => p.audioSeconds),
+            backgroundColor: colour(2),
+            yAxisID: 'y1',
+          },
+        ],
+      },
+      options: {
+        scales: {
+          y: { beginAtZero: true },
+          y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } },
+        },
+      },
     },
-    options: { scales: { y: { beginAtZero: true }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } } },
-  });
-  const rows = data.users.map((u) => h('tr', {}, h('td', {}, u.tenant), h('td', {}, u.userId || '(platform)'), h('td', { class: 'num' }, formatNumber(u.chatTokens)), h('td', { class: 'num' }, formatNumber(u.audioSeconds))));
+  );
+  const rows = data.users.map((u) =>
+    h(
+      'tr',
+      {},
+      h('td', {}, u.tenant),
+      h('td', {}, u.userId || '(platform)'),
+      h('td', { class: 'num' }, formatNumber(u.chatTokens)),
+      h('td', { class: 'num' }, formatNumber(u.audioSeconds)),
+    ),
+  );
   const table = h(
     'table',
     {},
     h('caption', {}, 'Usage per user'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Tenant'), h('th', { scope: 'col' }, 'User'), h('th', { scope: 'col' }, 'Chat tokens'), h('th', { scope: 'col' }, 'Audio s'))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Tenant'),
+        h('th', { scope: 'col' }, 'User'),
+        h('th', { scope: 'col' }, 'Chat tokens'),
+        h('th', { scope: 'col' }, 'Audio s'),
+      ),
+    ),
     h('tbody', {}, ...rows),
   );
-  return h('div', { class: 'stack' }, h('div', { class: 'meters' }, ...meters), chart, h('div', { class: 'table-scroll' }, table));
+  return h(
+    'div',
+    { class: 'stack' },
+    h('div', { class: 'meters' }, ...meters),
+    chart,
+    h('div', { class: 'table-scroll' }, table),
+  );
 }
 
 /** GPU queue waits per class: p50 and p95 bars, with denials in the summary. */
 export function gpuSection(data: GpuQueue & Meta): HTMLElement {
   if (data.classes.length === 0) return empty('GPU queue activity');
-  const summary = data.classes.map((c) => `${c.class}: p50 ${formatMs(c.p50Ms)}, p95 ${formatMs(c.p95Ms)}, ${c.denied} denied`).join('; ');
+  const summary = data.classes
+    .map((c) => `${c.class}: p50 ${formatMs(c.p50Ms)}, p95 ${formatMs(c.p95Ms)}, ${c.denied} denied`)
+    .join('; ');
   return chartFigure('GPU queue wait by class', `${summary}.`, {
     type: 'bar',
     data: {
@@ -81,7 +149,12 @@ export function gpuSection(data: GpuQueue & Meta): HTMLElement {
         { label: 'denied', data: data.classes.map((c) => c.denied), backgroundColor: colour(1), yAxisID: 'y1' },
       ],
     },
-    options: { scales: { y: { beginAtZero: true }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } } },
+    options: {
+      scales: {
+        y: { beginAtZero: true },
+        y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } },
+      },
+    },
   });
 }
 
@@ -94,8 +167,18 @@ export function ragSection(data: Rag & Meta): HTMLElement {
     data: {
       labels: data.timeline.map((p) => bucketLabel(p.bucket, data.interval)),
       datasets: [
-        { label: 'searches', data: data.timeline.map((p) => p.queries), borderColor: colour(0), backgroundColor: colour(0) },
-        { label: 'no results', data: data.timeline.map((p) => p.empty), borderColor: colour(1), backgroundColor: colour(1) },
+        {
+          label: 'searches',
+          data: data.timeline.map((p) => p.queries),
+          borderColor: colour(0),
+          backgroundColor: colour(0),
+        },
+        {
+          label: 'no results',
+          data: data.timeline.map((p) => p.empty),
+          borderColor: colour(1),
+          backgroundColor: colour(1),
+        },
       ],
     },
     options: { scales: { y: { beginAtZero: true } } },
@@ -110,7 +193,13 @@ export function termsSection(data: Terms): HTMLElement {
     'ol',
     { class: 'terms' },
     ...data.terms.map((t) =>
-      h('li', {}, h('span', { class: 'term' }, t.term), h('span', { class: 'bar', style: `width:${(100 * t.count) / top}%` }), h('span', { class: 'num' }, String(t.count))),
+      h(
+        'li',
+        {},
+        h('span', { class: 'term' }, t.term),
+        h('span', { class: 'bar', style: `width:${(100 * t.count) / top}%` }),
+        h('span', { class: 'num' }, String(t.count)),
+      ),
     ),
   );
 }

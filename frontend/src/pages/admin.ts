@@ -7,5 +7,12 @@ import { h } from '../ui/dom.js';
 /** Everyone manages their own API keys here; admins also manage users. */
 export function adminPage(): HTMLElement {
   const admin = session.me?.role === 'admin';
-  return h('div', { class: 'page admin' }, h('h1', {}, admin ? 'Admin' : 'Account'), apiKeysSection(), admin && usersSection(), healthSection());
+  return h(
+    'div',
+    { class: 'page admin' },
+    h('h1', {}, admin ? 'Admin' : 'Account'),
+    apiKeysSection(),
+    admin && usersSection(),
+    healthSection(),
+  );
 }

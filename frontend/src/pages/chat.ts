@@ -10,7 +10,12 @@ interface ModelList {
   data: { id: string }[];
 }
 
-const newConversation = (): Conversation => ({ id: crypto.randomUUID(), title: 'New chat', updatedAt: Date.now(), messages: [] });
+const newConversation = (): Conversation => ({
+  id: crypto.randomUUID(),
+  title: 'New chat',
+  updatedAt: Date.now(),
+  messages: [],
+});
 
 /** Chat: streaming answers, a stop button, a RAG toggle, citations, and this browser's history. */
 export function chatPage(): HTMLElement {
@@ -29,9 +34,19 @@ export function chatPage(): HTMLElement {
   model.catch(() => undefined);
 
   const renderList = (): void => {
-    const items = history.list().map((c) =>
-      h('li', {}, h('button', { type: 'button', class: 'link', 'aria-current': String(c.id === conversation.id), onclick: () => open(c) }, c.title)),
-    );
+    const items = history
+      .list()
+      .map((c) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            { type: 'button', class: 'link', 'aria-current': String(c.id === conversation.id), onclick: () => open(c) },
+            c.title,
+          ),
+        ),
+      );
     mount(list, ...items);
   };
   const open = (c: Conversation): void => {
@@ -63,6 +78,7 @@ export function chatPage(): HTMLElement {
           },
           onCitations: (c) => view.el.append(citationsView(c)),
           onBusy: (s) => (status.textContent = `The platform is busy, retrying in ${s} s…`),
+          onNotice: (message) => view.el.append(h('p', { class: 'notice', role: 'note' }, message)),
         },
       );
       status.textContent = '';
@@ -83,7 +99,13 @@ export function chatPage(): HTMLElement {
   };
 
   stop.addEventListener('click', () => running?.abort());
-  const form = h('form', { class: 'composer' }, field('Message', prompt), h('div', { class: 'row' }, h('label', { class: 'toggle' }, rag, ' Use my documents (RAG)'), send, stop), status);
+  const form = h(
+    'form',
+    { class: 'composer' },
+    field('Message', prompt),
+    h('div', { class: 'row' }, h('label', { class: 'toggle' }, rag, ' Use my documents (RAG)'), send, stop),
+    status,
+  );
   prompt.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();

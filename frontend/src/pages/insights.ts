@@ -26,16 +26,24 @@ const PANELS: readonly Panel[] = [
 
 /** Dashboards over the insights service, with time-range controls (and a tenant filter for admins). */
 export function insightsPage(): HTMLElement {
-  const preset = h('select', { name: 'range' }, ...PRESETS.map(([label, days]) => h('option', { value: String(days), selected: days === 7 }, label)));
+  const preset = h(
+    'select',
+    { name: 'range' },
+    ...PRESETS.map(([label, days]) => h('option', { value: String(days), selected: days === 7 }, label)),
+  );
   const tenant = h('input', { name: 'tenant', placeholder: 'all tenants', autocomplete: 'off' });
   const status = liveRegion();
   const grid = h('div', { class: 'panels' });
   const isAdmin = session.me?.role === 'admin';
 
-  const refresh = async (): Promise<void> => {
+  const refresh = (): void => {
     const to = new Date();
     const from = new Date(to.getTime() - Number(preset.value) * 86_400_000);
-    const range: RangeChoice = { from: from.toISOString(), to: to.toISOString(), tenant: tenant.value.trim() || undefined };
+    const range: RangeChoice = {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      tenant: tenant.value.trim() || undefined,
+    };
     status.textContent = 'Loading…';
     const sections = PANELS.map((p) => {
       const body = h('div', { class: 'panel-body', 'aria-busy': 'true' }, 'Loading…');
@@ -60,9 +68,9 @@ export function insightsPage(): HTMLElement {
   );
   controls.addEventListener('submit', (e) => {
     e.preventDefault();
-    void refresh();
+    refresh();
   });
-  preset.addEventListener('change', () => void refresh());
-  void refresh();
+  preset.addEventListener('change', refresh);
+  refresh();
   return h('div', { class: 'page insights' }, h('h1', {}, 'Insights'), controls, status, grid);
 }

@@ -36,5 +36,10 @@ export function loginPage(onSignedIn: () => void): HTMLElement {
         submit.textContent = 'Sign in';
       });
   });
-  return h('div', { class: 'login-page' }, h('div', { class: 'login-theme' }, themeToggle()), h('main', { id: 'main' }, form));
+  return h(
+    'div',
+    { class: 'login-page' },
+    h('div', { class: 'login-theme' }, themeToggle()),
+    h('main', { id: 'main' }, form),
+  );
 }

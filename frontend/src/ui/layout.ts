@@ -6,11 +6,12 @@ import { themeToggle } from './theme.js';
 export interface NavItem {
   path: string;
   label: string;
-  adminOnly?: boolean;
 }
 
 export const NAV: readonly NavItem[] = [
   { path: 'chat', label: 'Chat' },
+  { path: 'documents', label: 'Documents' },
+  { path: 'emails', label: 'Emails' },
   { path: 'insights', label: 'Insights' },
   { path: 'admin', label: 'Admin' },
 ];
@@ -18,8 +19,12 @@ export const NAV: readonly NavItem[] = [
 /** The shell around every signed-in page: a skip link target, navigation, and the page's main region. */
 export function renderShell(root: HTMLElement, active: string, page: HTMLElement): void {
   const me = session.me;
-  const links = NAV.filter((item) => !item.adminOnly || me?.role === 'admin').map((item) =>
-    h('li', {}, h('a', { href: `#/${item.path}`, ...(item.path === active ? { 'aria-current': 'page' } : {}) }, item.label)),
+  const links = NAV.map((item) =>
+    h(
+      'li',
+      {},
+      h('a', { href: `#/${item.path}`, ...(item.path === active ? { 'aria-current': 'page' } : {}) }, item.label),
+    ),
   );
   const signOut = h('button', { type: 'button', class: 'ghost' }, 'Sign out');
   signOut.addEventListener('click', () => {
@@ -30,7 +35,13 @@ export function renderShell(root: HTMLElement, active: string, page: HTMLElement
     { class: 'topbar' },
     h('span', { class: 'brand' }, 'Nemo'),
     h('nav', { 'aria-label': 'Main' }, h('ul', {}, ...links)),
-    h('div', { class: 'account' }, h('span', { class: 'who' }, me ? `${me.username} · ${me.tenant}` : ''), themeToggle(), signOut),
+    h(
+      'div',
+      { class: 'account' },
+      h('span', { class: 'who' }, me ? `${me.username} · ${me.tenant}` : ''),
+      themeToggle(),
+      signOut,
+    ),
   );
   const main = h('main', { id: 'main', tabindex: '-1' }, page);
   mount(root, header, main);

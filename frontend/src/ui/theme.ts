@@ -17,7 +17,11 @@ export function applyTheme(theme: Theme = current()): void {
 
 /** A real toggle button: its pressed state tells assistive tech which mode is on. */
 export function themeToggle(): HTMLButtonElement {
-  const button = h('button', { type: 'button', class: 'ghost', 'aria-pressed': String(current() === 'dark') }, 'Dark mode');
+  const button = h(
+    'button',
+    { type: 'button', class: 'ghost', 'aria-pressed': String(current() === 'dark') },
+    'Dark mode',
+  );
   button.addEventListener('click', () => {
     const next: Theme = current() === 'dark' ? 'light' : 'dark';
     localStorage.setItem(KEY, next);

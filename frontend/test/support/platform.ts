@@ -1,14 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import {
-  createLogger,
-  createPgPool,
-  createRedis,
-  keyFromPem,
-  S2SSigner,
-  S2SVerifier,
-  type S2SKey,
-} from '@nemo/common';
+import { createLogger, createPgPool, createRedis, keyFromPem, S2SSigner, S2SVerifier, type S2SKey } from '@nemo/common';
 import {
   build as buildGateway,
   createServices,
@@ -52,7 +44,11 @@ function settings(peers: GatewaySettings['peers']): GatewaySettings {
   return {
     accessTokenTtlMs: 15 * 60_000,
     refreshTokenTtlMs: 3_600_000,
-    rateLimit: { principal: { perMinute: 6000, burst: 1000 }, ip: { perMinute: 6000, burst: 1000 }, failMode: 'closed' },
+    rateLimit: {
+      principal: { perMinute: 6000, burst: 1000 },
+      ip: { perMinute: 6000, burst: 1000 },
+      failMode: 'closed',
+    },
     budgets: { 'chat-tokens': 0, 'audio-seconds': 0 },
     corsOrigins: [],
     trustProxyHops: 0,
@@ -80,7 +76,12 @@ export async function startPlatform(serverUrl: string, redisUrl: string): Promis
   });
   const insightsUrl = await insights.listen({ host: '127.0.0.1', port: 0 });
   const signer = new S2SSigner({ issuer: 'llm', key });
-  const llm = await startTestLlmUpstream({ verifier: new S2SVerifier({ audience: 'llm', keys }), signer, insightsUrl, tokenDelayMs: 120 });
+  const llm = await startTestLlmUpstream({
+    verifier: new S2SVerifier({ audience: 'llm', keys }),
+    signer,
+    insightsUrl,
+    tokenDelayMs: 120,
+  });
   const deps = {
     settings: settings({ insights: insightsUrl, llm: llm.url }),
     logger: silent('gateway'),
@@ -98,7 +99,10 @@ export async function startPlatform(serverUrl: string, redisUrl: string): Promis
     insightsUrl,
     signer,
     async createUser(role, tenant) {
-      const account = { username: `${role}-${randomBytes(4).toString('hex')}`, password: `pw-${randomBytes(12).toString('base64url')}` };
+      const account = {
+        username: `${role}-${randomBytes(4).toString('hex')}`,
+        password: `pw-${randomBytes(12).toString('base64url')}`,
+      };
       await svc.users.create({ ...account, role, tenant });
       return account;
     },

@@ -6,9 +6,7 @@
 local now = tonumber(ARGV[1])
 local nm = tonumber(ARGV[2])
 local nb = tonumber(ARGV[3])
-for i = 1, nm do
-  if redis.call('EXISTS', KEYS[i]) == 1 then return {-1, 0, 0, 0, 0} end
-end
+if nm > 0 and redis.call('EXISTS', unpack(KEYS, 1, nm)) > 0 then return {-1, 0, 0, 0, 0} end
 local budget_key = KEYS[nm + nb + 1]
 if budget_key then
   local spent = tonumber(redis.call('GET', budget_key) or '0')

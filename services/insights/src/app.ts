@@ -38,7 +38,9 @@ function installRetentionSweep(app: FastifyInstance, deps: InsightsDeps): void {
   let timer: NodeJS.Timeout | undefined;
   const sweep = (): void => {
     purgeRawEvents(deps.pool, deps.retentionDays)
-      .then((deleted) => deleted > 0 && app.log.info({ deleted, retentionDays: deps.retentionDays }, 'Deleted raw events'))
+      .then(
+        (deleted) => deleted > 0 && app.log.info({ deleted, retentionDays: deps.retentionDays }, 'Deleted raw events'),
+      )
       .catch((err: unknown) => app.log.warn({ err }, 'Retention sweep failed'));
   };
   app.addHook('onReady', (done) => {

@@ -21,7 +21,9 @@ describe('query scope', () => {
   });
 
   it('needs a forwarded user to query, and none to write events', () => {
-    expect(() => scopeOf({ issuer: 'rag', subject: undefined, tenant: undefined, role: undefined }, {})).toThrow(/signed-in/);
+    expect(() => scopeOf({ issuer: 'rag', subject: undefined, tenant: undefined, role: undefined }, {})).toThrow(
+      /signed-in/,
+    );
     expect(() => assertServiceCaller(user)).toThrow(/services only/);
   });
 });
@@ -30,6 +32,9 @@ describe('time range', () => {
   const now = Date.parse('2026-01-10T12:34:56Z');
   it('defaults to the last 7 days by day, and to hours for short ranges', () => {
     expect(rangeOf({}, now)).toMatchObject({ from: '2026-01-03T00:00:00.000Z', grain: 'day' });
-    expect(rangeOf({ from: '2026-01-10T00:30:00Z' }, now)).toMatchObject({ from: '2026-01-10T00:00:00.000Z', grain: 'hour' });
+    expect(rangeOf({ from: '2026-01-10T00:30:00Z' }, now)).toMatchObject({
+      from: '2026-01-10T00:00:00.000Z',
+      grain: 'hour',
+    });
   });
 });

@@ -29,7 +29,12 @@ export function knownEvents(tenant: string, userId: string): InsightsEvent[] {
       outcome: 'granted',
     })),
     { ...e(20), type: 'gpu.wait', workload: 'asr', class: 'batch', waitMs: 30_000, outcome: 'denied' },
-    { ...e(21), type: 'transcript.text', transcriptId: 't1', text: 'The GPU budget, the GPU queue and the budget review.' },
+    {
+      ...e(21),
+      type: 'transcript.text',
+      transcriptId: 't1',
+      text: 'The GPU budget, the GPU queue and the budget review.',
+    },
   ];
 }
 

@@ -1,6 +1,12 @@
 import type { ErrorBody } from '@nemo/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { emotionDistribution, gpuQueueWaits, ragQueryVolume, topTerms, usageAgainstBudget } from '../src/store/queries.js';
+import type {
+  emotionDistribution,
+  gpuQueueWaits,
+  ragQueryVolume,
+  topTerms,
+  usageAgainstBudget,
+} from '../src/store/queries.js';
 import { BUDGETS, startInsights, type Insights } from '../src/testing/harness.js';
 import { HOUR, knownEvents, RANGE } from './known-events.js';
 
@@ -33,8 +39,8 @@ describe('dashboard queries on real PostgreSQL', () => {
     const body = await get<Emotions>('emotions?groupBy=speaker');
     expect(body).toMatchObject({ interval: 'hour', from: HOUR, tenant: 'acme', groupBy: 'speaker' });
     expect(body.points).toEqual([
-      { bucket: HOUR, key: 'S1', label: 'joy', count: 2, meanScore: expect.closeTo(0.8, 6) },
-      { bucket: HOUR, key: 'S2', label: 'anger', count: 1, meanScore: expect.closeTo(0.6, 6) },
+      { bucket: HOUR, key: 'S1', label: 'joy', count: 2, meanScore: expect.closeTo(0.8, 6) as number },
+      { bucket: HOUR, key: 'S2', label: 'anger', count: 1, meanScore: expect.closeTo(0.6, 6) as number },
     ]);
     const one = await get<Emotions>('emotions?groupBy=conversation&speaker=S2');
     expect(one.points).toEqual([expect.objectContaining({ key: 'call-1', label: 'anger', count: 1 })]);
@@ -87,7 +93,10 @@ describe('dashboard queries on real PostgreSQL', () => {
     const res = await insights.asUser(alice, '/v1/insights/usage?from=2026-01-05T00:00:00Z&to=2025-01-01T00:00:00Z');
     expect(res.statusCode).toBe(400);
     expect(res.json<ErrorBody>().error.message).toMatch(/`from` must be earlier/);
-    const wide = await insights.asUser(alice, '/v1/insights/usage?interval=hour&from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z');
+    const wide = await insights.asUser(
+      alice,
+      '/v1/insights/usage?interval=hour&from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+    );
     expect(wide.json<ErrorBody>().error.message).toMatch(/use interval=day/);
   });
 });

@@ -31,7 +31,10 @@ describe('retention', () => {
     expect(rows.map((r) => r.id).sort()).toEqual(fresh.map((e) => e.id).sort());
     expect(await purgeRawEvents(insights.pool, 30)).toBe(0);
 
-    const res = await insights.asUser(admin, '/v1/insights/rag?interval=day&from=' + new Date(Date.now() - 60 * DAY).toISOString());
+    const res = await insights.asUser(
+      admin,
+      '/v1/insights/rag?interval=day&from=' + new Date(Date.now() - 60 * DAY).toISOString(),
+    );
     expect(res.json<{ queries: number }>()).toMatchObject({ queries: 30 });
   });
 });

@@ -55,7 +55,9 @@ interface Row {
 const render = (rows: Row[]): string[] =>
   rows
     .map((r) =>
-      [r.metric, r.tenant, r.bucket.toISOString(), r.user_id, r.dim1, r.dim2, r.dim3, r.count, r.sum.toFixed(4)].join('|'),
+      [r.metric, r.tenant, r.bucket.toISOString(), r.user_id, r.dim1, r.dim2, r.dim3, r.count, r.sum.toFixed(4)].join(
+        '|',
+      ),
     )
     .sort();
 
@@ -75,7 +77,9 @@ describe('rollups on real PostgreSQL', () => {
   it('equal a recomputation from raw events after random, concurrent and repeated intakes', async () => {
     const rand = seeded(20_240_611);
     const opts = { tenants: ['acme', 'globex'], users: ['u1', 'u2', 'u3'], spanMs: 4 * 86_400_000 };
-    const batches = Array.from({ length: 16 }, () => Array.from({ length: 1 + Math.floor(rand() * 120) }, () => randomEvent(rand, opts)));
+    const batches = Array.from({ length: 16 }, () =>
+      Array.from({ length: 1 + Math.floor(rand() * 120) }, () => randomEvent(rand, opts)),
+    );
     const stored = [];
     for (let i = 0; i < batches.length; i += 4) stored.push(...(await Promise.all(batches.slice(i, i + 4).map(post))));
     const total = batches.reduce((n, b) => n + b.length, 0);
@@ -102,7 +106,9 @@ describe('rollups on real PostgreSQL', () => {
       events: [ok, { ...ok, id: 'not-a-uuid', type: 'rag.query', results: -1 }],
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json<ErrorBody>()).toMatchObject({ error: { code: 'NEMO_ERR_VALIDATION', message: expect.stringContaining('events.1.') } });
+    expect(res.json<ErrorBody>()).toMatchObject({
+      error: { code: 'NEMO_ERR_VALIDATION', message: expect.stringContaining('events.1.') as string },
+    });
     const after = await insights.pool.query<{ n: string }>('SELECT count(*) AS n FROM insights_events');
     expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
   });

@@ -3,6 +3,7 @@ import { ErrorCode, NemoError } from '@nemo/common';
 import type { Redis } from 'ioredis';
 import type { Principal } from '../auth/principal.js';
 import { redisKeys } from './keys.js';
+import { ScriptBatcher } from './script-batcher.js';
 
 const GATE_SCRIPT = readFileSync(new URL('../../lua/gate.lua', import.meta.url), 'utf8');
 
@@ -52,20 +53,20 @@ export const budgetDay = (now: number): string => new Date(now).toISOString().sl
  * API-key buckets each hold a token.
  */
 export class Gate {
+  private readonly batcher: ScriptBatcher;
+
   constructor(
     private readonly redis: Redis,
     private readonly rules: GateRules,
   ) {
     redis.defineCommand('nemoGate', { lua: GATE_SCRIPT });
+    this.batcher = new ScriptBatcher(redis, 'nemoGate');
   }
 
+  /** Concurrent checks share Redis round trips (see ScriptBatcher); each is still decided atomically. */
   async check(request: GateRequest): Promise<GateDecision> {
     const plan = this.plan(request);
-    const reply = (await (this.redis as unknown as Scripted).nemoGate(
-      plan.keys.length,
-      ...plan.keys,
-      ...plan.args,
-    )) as GateReply;
+    const reply = (await this.batcher.call([plan.keys.length, ...plan.keys, ...plan.args])) as GateReply;
     const [status, waitMs, remaining, resetMs, bucket] = reply;
     const limit = plan.rules[Math.max(0, bucket - 1)]?.burst ?? 0;
     if (status === -1) return { kind: 'revoked' };
@@ -107,10 +108,6 @@ export class Gate {
       .expire(key, 2 * 86_400)
       .exec();
   }
-}
-
-interface Scripted {
-  nemoGate(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
 }
 
 /** Seconds until the next UTC midnight, when daily budgets start again. */

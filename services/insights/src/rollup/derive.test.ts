@@ -5,7 +5,13 @@ import { termsOf } from './terms.js';
 import { quantileOf, waitBucketOf } from './wait-buckets.js';
 
 const base = { tenant: 'acme', userId: 'u1' };
-const rag = (id: string, at: string, results: number): InsightsEvent => ({ ...base, id, at, type: 'rag.query', results });
+const rag = (id: string, at: string, results: number): InsightsEvent => ({
+  ...base,
+  id,
+  at,
+  type: 'rag.query',
+  results,
+});
 
 describe('rollup derivation', () => {
   it.each([

@@ -56,7 +56,12 @@ export function contributionsOf(event: InsightsEvent): Contribution[] {
     case 'gpu.wait':
       return [one(Metric.GpuWait, event.waitMs, [event.class, event.outcome, boundLabel(waitBucketOf(event.waitMs))])];
     case 'transcript.text':
-      return [...termCounts(event.text)].map(([term, n]) => ({ metric: Metric.Term, dims: [term, '', ''], count: n, sum: n }));
+      return [...termCounts(event.text)].map(([term, n]) => ({
+        metric: Metric.Term,
+        dims: [term, '', ''],
+        count: n,
+        sum: n,
+      }));
   }
 }
 

@@ -3,9 +3,8 @@
  * Percentiles read from it are exact to the bucket, which is what a
  * dashboard needs, and the histogram adds up across rollup rows.
  */
-export const WAIT_BOUNDS_MS: readonly number[] = [1, 2, 5].flatMap((m) =>
-  [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000].map((scale) => m * scale),
-)
+export const WAIT_BOUNDS_MS: readonly number[] = [1, 2, 5]
+  .flatMap((m) => [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000].map((scale) => m * scale))
   .filter((b) => b <= 3_600_000)
   .sort((a, b) => a - b);
 

@@ -12,7 +12,12 @@ export interface RollupFilter {
 /** Extra dimension filters, by column: only dim1..dim3 are accepted. */
 export type DimFilter = Partial<Record<'dim1' | 'dim2' | 'dim3', string>>;
 
-export function rollupFilter(metrics: readonly Metric[], range: TimeRange, scope: Scope, dims: DimFilter = {}): RollupFilter {
+export function rollupFilter(
+  metrics: readonly Metric[],
+  range: TimeRange,
+  scope: Scope,
+  dims: DimFilter = {},
+): RollupFilter {
   const params: unknown[] = [metrics, range.from, range.to];
   const clauses = ['metric = ANY($1::text[])', 'bucket >= $2', 'bucket < $3'];
   const add = (column: string, value: string | undefined): void => {

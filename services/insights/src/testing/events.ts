@@ -15,7 +15,19 @@ export function seeded(seed: number): () => number {
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
 
-const WORDS = ['budget', 'invoice', 'gpu', 'latency', 'meeting', 'the', 'and', 'customer', 'Customer', 'a', 'kubernetes'];
+const WORDS = [
+  'budget',
+  'invoice',
+  'gpu',
+  'latency',
+  'meeting',
+  'the',
+  'and',
+  'customer',
+  'Customer',
+  'a',
+  'kubernetes',
+];
 
 export interface RandomEventOptions {
   tenants: readonly string[];
@@ -36,7 +48,13 @@ export function randomEvent(rand: () => number, opts: RandomEventOptions): Insig
   };
   const int = (max: number) => Math.floor(rand() * max);
   const makers: (() => InsightsEvent)[] = [
-    () => ({ ...envelope, type: 'chat.usage', promptTokens: int(500), completionTokens: int(500), model: pick(rand, ['gemma', 'tiny']) }),
+    () => ({
+      ...envelope,
+      type: 'chat.usage',
+      promptTokens: int(500),
+      completionTokens: int(500),
+      model: pick(rand, ['gemma', 'tiny']),
+    }),
     () => ({ ...envelope, type: 'transcription.usage', audioSeconds: Math.round(rand() * 6000) / 100 }),
     () => ({
       ...envelope,
