@@ -58,7 +58,8 @@ export class Upstreams {
 
   /** An S2S token for calling `service` on behalf of the principal. */
   tokenFor(service: PeerService, principal: Principal | undefined): Promise<string> {
-    return this.signer.token(service, principal?.userId, principal?.tenant);
+    // The role travels signed, so services (insights) can let admins see every tenant.
+    return this.signer.token(service, principal?.userId, principal?.tenant, principal?.role);
   }
 
   /** Resolves with a 2xx-4xx response (not 429); throws a NemoError otherwise. The caller consumes the body. */

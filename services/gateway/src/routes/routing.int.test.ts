@@ -48,7 +48,10 @@ describe('/api/<service> routing, with a test upstream standing in for the llm s
       headers: { authorization: `Bearer ${token}`, 'x-request-id': 'req-42' },
     });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ caller: { issuer: 'gateway', subject: userId, tenant: 'acme' }, requestId: 'req-42' });
+    expect(res.json()).toEqual({
+      caller: { issuer: 'gateway', subject: userId, tenant: 'acme', role: 'user' },
+      requestId: 'req-42',
+    });
   });
 
   it('passes server-sent events through as a stream', async () => {
