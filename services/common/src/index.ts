@@ -4,6 +4,7 @@ export * from './logger.js';
 export * from './telemetry.js';
 export * from './shutdown.js';
 export * from './datastores.js';
+export * from './migrations.js';
 export * from './http/error-handler.js';
 export * from './http/observability.js';
 export * from './http/service-app.js';

@@ -1,37 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { applyMigrations } from '@nemo/common';
 import type pg from 'pg';
 
 const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url);
-/** Shared by every gateway replica ("nemogw"): serialises concurrent start-ups. */
-const LOCK_KEY = 0x6e6d6777;
 
-/**
- * Applies migrations/*.sql in name order, once each, recorded in
- * gateway_migrations. The files are idempotent too, so a partly applied
- * history converges; replicas starting together take turns on an advisory lock.
- */
-export async function migrate(pool: pg.Pool, dir: URL = MIGRATIONS_DIR): Promise<string[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS gateway_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
-    const { rows } = await client.query<{ name: string }>('SELECT name FROM gateway_migrations');
-    const done = new Set(rows.map((r) => r.name));
-    const applied = files.filter((f) => !done.has(f));
-    for (const file of applied) {
-      await client.query(await readFile(new URL(file, dir), 'utf8'));
-      await client.query('INSERT INTO gateway_migrations (name) VALUES ($1)', [file]);
-    }
-    await client.query('COMMIT');
-    return applied;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+/** Applies this service's migrations/*.sql once each (see applyMigrations in @nemo/common). */
+export function migrate(pool: pg.Pool, dir: URL = MIGRATIONS_DIR): Promise<string[]> {
+  return applyMigrations(pool, { table: 'gateway_migrations', dir });
 }
