@@ -100,9 +100,11 @@ describe('a Secret that does not exist', () => {
     expect(deployments.items).toHaveLength(0);
 
     // Creating the Secret is the fix the message asks for: the platform proceeds.
+    const keys = ['s2s-primary.pem', 'session-key', 'users-db-key', 'rag-db-key', 'email-db-key'];
+    const stores = ['postgres-password', 'redis-password', 'redis.conf'];
     await cluster.core.createNamespacedSecret({
       namespace,
-      body: { metadata: { name: 'nope' }, stringData: { a: 'b' } },
+      body: { metadata: { name: 'nope' }, stringData: Object.fromEntries([...keys, ...stores].map((k) => [k, 'x'])) },
     });
     await eventually('no longer Degraded', async () => {
       const p = await getPlatform(cluster, namespace, 'gamma');

@@ -144,10 +144,9 @@ export class ClusterCache {
       },
       options,
     );
-    this.pods = new Watched(
-      { kind: 'Pod', path: '/api/v1/pods', optional: true, onChange: (p) => this.childChanged(p) },
-      options,
-    );
+    // Pods are read, never a trigger: a GPU pod that starts also changes its
+    // Deployment's status, which wakes the platform; pod churn alone must not.
+    this.pods = new Watched({ kind: 'Pod', path: '/api/v1/pods', optional: true, onChange: () => undefined }, options);
   }
 
   /** Starts every informer; resolves once each required one has listed. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createPgPool } from '@nemo/common';
@@ -11,6 +12,9 @@ const email = {
   body: 'The diesel generator in building C will be serviced on Saturday morning. Expect a short power cut at nine.',
   date: '2024-06-07T08:30:00Z',
 };
+
+/** Its own tenant: other test files share this database (and rag_emails) under other keys. */
+const TENANT = `email-store-${randomUUID().slice(0, 8)}`;
 
 describe('email store (real PostgreSQL, real embedding model)', () => {
   const pool = createPgPool(inject('postgresUrl'));
@@ -34,16 +38,16 @@ describe('email store (real PostgreSQL, real embedding model)', () => {
   };
 
   it('round-trips an email, encrypted per record at rest, and finds it by search', async () => {
-    const created = await rag.inject('POST', '/v1/emails', 'acme', email);
+    const created = await rag.inject('POST', '/v1/emails', TENANT, email);
     expect(created.statusCode).toBe(201);
     const { id } = created.json<{ id: string }>();
-    expect((await rag.inject('GET', `/v1/emails/${id}`, 'acme')).json()).toEqual({ id, ...email });
+    expect((await rag.inject('GET', `/v1/emails/${id}`, TENANT)).json()).toEqual({ id, ...email });
 
     const { rows } = await pool.query<{ sealed: Buffer }>('SELECT sealed FROM rag_emails WHERE id = $1', [id]);
     expect(rows[0]!.sealed.includes('generator')).toBe(false);
     expect(rows[0]!.sealed.includes('ana@example.com')).toBe(false);
 
-    const search = await rag.inject('POST', '/v1/search', 'acme', {
+    const search = await rag.inject('POST', '/v1/search', TENANT, {
       query: 'When is the power outage for the generator service?',
     });
     expect(
@@ -56,10 +60,10 @@ describe('email store (real PostgreSQL, real embedding model)', () => {
   });
 
   it('fails cleanly under a wrong key, naming the record, and never returns garbage', async () => {
-    const { id } = (await rag.inject('POST', '/v1/emails', 'acme', email)).json<{ id: string }>();
+    const { id } = (await rag.inject('POST', '/v1/emails', TENANT, email)).json<{ id: string }>();
     writeFileSync(path.join(secrets, 'email-db-key'), newKey());
     await restart();
-    const res = await rag.inject('GET', `/v1/emails/${id}`, 'acme');
+    const res = await rag.inject('GET', `/v1/emails/${id}`, TENANT);
     expect(res.statusCode).toBe(500);
     expect(res.json()).toMatchObject({
       error: {
@@ -74,27 +78,30 @@ describe('email store (real PostgreSQL, real embedding model)', () => {
   });
 
   it('re-encrypts every record in the background after a key rotation', async () => {
-    const { id } = (await rag.inject('POST', '/v1/emails', 'acme', email)).json<{ id: string }>();
+    const { id } = (await rag.inject('POST', '/v1/emails', TENANT, email)).json<{ id: string }>();
     const rotated = newKey();
     writeFileSync(path.join(secrets, 'email-db-key'), rotated);
     writeFileSync(path.join(secrets, 'email-db-key-previous'), emailKey);
     await restart();
     await rag.runtime.rotation;
-    const { rows } = await pool.query<{ n: string }>('SELECT count(DISTINCT key_id) AS n FROM rag_emails');
+    const { rows } = await pool.query<{ n: string }>(
+      'SELECT count(DISTINCT key_id) AS n FROM rag_emails WHERE tenant = $1',
+      [TENANT],
+    );
     expect(rows[0]!.n).toBe('1');
 
     writeFileSync(path.join(secrets, 'email-db-key-previous'), ''); // the old key is gone now
     await restart();
-    expect((await rag.inject('GET', `/v1/emails/${id}`, 'acme')).json()).toMatchObject({ subject: email.subject });
+    expect((await rag.inject('GET', `/v1/emails/${id}`, TENANT)).json()).toMatchObject({ subject: email.subject });
   });
 
   it('deletes an email from the store and the index', async () => {
-    const { id } = (await rag.inject('POST', '/v1/emails', 'acme', { ...email, subject: 'Unique walrus memo' })).json<{
+    const { id } = (await rag.inject('POST', '/v1/emails', TENANT, { ...email, subject: 'Unique walrus memo' })).json<{
       id: string;
     }>();
-    expect((await rag.inject('DELETE', `/v1/emails/${id}`, 'acme')).statusCode).toBe(204);
-    expect((await rag.inject('GET', `/v1/emails/${id}`, 'acme')).statusCode).toBe(404);
-    expect((await rag.inject('GET', `/v1/documents/${id}`, 'acme')).statusCode).toBe(404);
+    expect((await rag.inject('DELETE', `/v1/emails/${id}`, TENANT)).statusCode).toBe(204);
+    expect((await rag.inject('GET', `/v1/emails/${id}`, TENANT)).statusCode).toBe(404);
+    expect((await rag.inject('GET', `/v1/documents/${id}`, TENANT)).statusCode).toBe(404);
     const { rows } = await pool.query('SELECT 1 FROM rag_emails WHERE id = $1', [id]);
     expect(rows).toEqual([]);
   });
