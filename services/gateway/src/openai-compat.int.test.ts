@@ -57,7 +57,7 @@ describe('the official openai client against the gateway, with test upstreams st
     });
     expect(completion.choices[0]?.message.content).toBe('three two one');
     expect(completion.usage?.total_tokens).toBe(6);
-    expect(llm.callers.at(-1)).toEqual({ issuer: 'gateway', subject: userId, tenant: 'acme' });
+    expect(llm.callers.at(-1)).toEqual({ issuer: 'gateway', subject: userId, tenant: 'acme', role: 'user' });
   });
 
   it('streams a chat as server-sent events, chunk by chunk', async () => {

@@ -79,6 +79,10 @@ describe('email store (real PostgreSQL, real embedding model)', () => {
 
   it('re-encrypts every record in the background after a key rotation', async () => {
     const { id } = (await rag.inject('POST', '/v1/emails', TENANT, email)).json<{ id: string }>();
+    // A record under a key this service never held (another deployment's) must not stop the rotation.
+    await pool.query(
+      "INSERT INTO rag_emails (id, tenant, key_id, sealed) VALUES (gen_random_uuid(), 'someone-else', 'ffffffffffffffff', '\\x00')",
+    );
     const rotated = newKey();
     writeFileSync(path.join(secrets, 'email-db-key'), rotated);
     writeFileSync(path.join(secrets, 'email-db-key-previous'), emailKey);

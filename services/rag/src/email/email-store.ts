@@ -55,22 +55,28 @@ export class EmailStore {
     return (rowCount ?? 0) > 0;
   }
 
-  /** Records still sealed under another key than the primary one. */
+  /** Records still sealed under the previous key, which a rotation moves to the primary. */
   async countStale(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM rag_emails WHERE key_id <> $1', [
-      this.keys.primary.id,
+    const previous = this.keys.previous?.id;
+    if (!previous) return 0;
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM rag_emails WHERE key_id = $1', [
+      previous,
     ]);
     return Number(rows[0]?.n ?? 0);
   }
 
   /**
-   * Re-encrypts up to `limit` records under the primary key; returns how
-   * many. The update only lands if the record was not rewritten meanwhile.
+   * Re-encrypts up to `limit` records from the previous key to the primary
+   * one; returns how many. The update only lands if the record was not rewritten meanwhile.
    */
   async reencryptBatch(limit = 100): Promise<number> {
+    // Only the previous key's records: one sealed under a key this service no
+    // longer holds cannot be opened, and must not stop the others' rotation.
+    const previous = this.keys.previous?.id;
+    if (!previous) return 0;
     const { rows } = await this.pool.query<Row>(
-      'SELECT id, tenant, key_id, sealed FROM rag_emails WHERE key_id <> $1 LIMIT $2',
-      [this.keys.primary.id, limit],
+      'SELECT id, tenant, key_id, sealed FROM rag_emails WHERE key_id = $1 LIMIT $2',
+      [previous, limit],
     );
     for (const row of rows) {
       const sealed = seal(this.keys.primary, Buffer.from(JSON.stringify(this.decode(row))), aadOf(row.tenant, row.id));
