@@ -42,5 +42,9 @@ export function serviceEnv(name, ports, secretsDir) {
   for (const [peer, port] of ports) {
     if (peer !== name) env[`NEMO_${peer.toUpperCase()}_URL`] = `http://127.0.0.1:${port}`;
   }
+  // A coordinator meeting a Redis it has not seen holds grants for one lease
+  // lifetime (a restarted Redis may have lost live leases). Local mode's Redis
+  // is new every run, so short leases (renewed by heartbeat) keep that wait short.
+  if (name === 'coordinator') env.NEMO_LEASE_SECONDS = process.env.NEMO_LEASE_SECONDS ?? '5';
   return env;
 }
