@@ -44,7 +44,8 @@ export function serviceEnv(name, ports, secretsDir) {
   }
   // A coordinator meeting a Redis it has not seen holds grants for one lease
   // lifetime (a restarted Redis may have lost live leases). Local mode's Redis
-  // is new every run, so short leases (renewed by heartbeat) keep that wait short.
-  if (name === 'coordinator') env.NEMO_LEASE_SECONDS = process.env.NEMO_LEASE_SECONDS ?? '5';
+  // is new every run, so shorter leases (renewed by heartbeat) shorten that
+  // wait; 15 s still outlasts the llm's first, slowest generation on a CPU.
+  if (name === 'coordinator') env.NEMO_LEASE_SECONDS = process.env.NEMO_LEASE_SECONDS ?? '15';
   return env;
 }

@@ -3,6 +3,7 @@ export * from './config.js';
 export * from './logger.js';
 export * from './telemetry.js';
 export * from './shutdown.js';
+export * from './bootstrap.js';
 export * from './datastores.js';
 export * from './migrations.js';
 export * from './http/error-handler.js';

@@ -1,7 +1,10 @@
 -- A read of the shared state for /v1/queue and the gauges.
--- ARGV: slots, leaseMs (unused)
+-- ARGV: slots, leaseMs
 -- Returns {liveQueueMembers, busyWorkloads, holdMs}
+-- It runs the restart guard too, so a coordinator that reads the state at
+-- start-up begins any post-restart hold then, not at its first request.
 local slots, now = tonumber(ARGV[1]), now_ms()
+guard_restart(slots, tonumber(ARGV[2]))
 local queued = {}
 for _, m in ipairs(redis.call('ZRANGE', QUEUE, 0, -1)) do
   if tonumber(redis.call('HGET', TICKET_SEEN, m) or 0) >= now then queued[#queued + 1] = m end

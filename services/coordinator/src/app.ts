@@ -66,6 +66,11 @@ export function build(deps: CoordinatorDeps): FastifyInstance {
     waker.close();
     done();
   });
+  // Meet Redis now: a hold after a Redis restart (see prologue.lua) then ends
+  // one lease after start-up rather than one lease after the first request.
+  app.addHook('onReady', async () => {
+    await store.snapshot().catch((err: unknown) => logger.warn({ err }, 'Could not read the lease state yet'));
+  });
   return app;
 }
 

@@ -1,17 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import {
-  createLogger,
   createPgPool,
   createRedis,
-  loadS2SKeyRing,
-  onShutdownSignals,
   postgresUrlFrom,
   POSTGRES_URL_SECRET,
   redisUrlFrom,
   REDIS_URL_SECRET,
   S2SSigner,
-  SecretStore,
-  startTelemetry,
+  serve,
+  startServiceBase,
 } from '@nemo/common';
 import { build, createServices, settingsFrom } from './app.js';
 import { BOOTSTRAP_PASSWORD_SECRET, bootstrapAdmin } from './auth/bootstrap.js';
@@ -20,10 +17,8 @@ import { loadGatewayConfig, peerUrls } from './config.js';
 import { migrate } from './migrate.js';
 
 const config = loadGatewayConfig();
-const service = config.NEMO_SERVICE_NAME;
-const logger = createLogger({ service, level: config.NEMO_LOG_LEVEL });
-const telemetry = startTelemetry({ service, otlpEndpoint: config.NEMO_OTLP_ENDPOINT });
-const secrets = new SecretStore(config.NEMO_SECRETS_DIR);
+const base = await startServiceBase(config);
+const { logger, secrets, keys, service } = base;
 
 // A URL in a secret file wins; local mode may hand one over in the environment; else host + password file.
 const redisUrl = secrets.readOptional(REDIS_URL_SECRET) ?? config.NEMO_REDIS_URL ?? redisUrlFrom(config, secrets);
@@ -36,7 +31,6 @@ const pool = createPgPool(postgresUrl);
 const applied = await migrate(pool);
 if (applied.length) logger.info({ migrations: applied }, 'Applied migrations');
 
-const keys = await loadS2SKeyRing(secrets);
 const webRoot = config.NEMO_WEB_ROOT ?? fileURLToPath(new URL('../../../frontend/dist', import.meta.url));
 const deps = {
   settings: settingsFrom(config, peerUrls(config), webRoot),
@@ -63,16 +57,8 @@ await svc.revocations.republish(await svc.users.disabledIds()).catch((err: unkno
 });
 
 const app = await build(deps, svc);
-await app.listen({ host: config.NEMO_HOST, port: config.NEMO_PORT });
-logger.info({ port: config.NEMO_PORT, peers: Object.keys(deps.settings.peers) }, 'Started gateway');
-
-onShutdownSignals({
-  logger,
-  timeoutMs: config.NEMO_SHUTDOWN_TIMEOUT_MS,
-  closers: [
-    { name: 'http', close: () => app.close() },
-    { name: 'redis', close: () => redis.quit().then(() => undefined) },
-    { name: 'postgres', close: () => pool.end() },
-    { name: 'telemetry', close: () => telemetry.shutdown() },
-  ],
-});
+logger.info({ peers: Object.keys(deps.settings.peers) }, 'Configured peers');
+await serve(base, config, app, [
+  { name: 'redis', close: () => redis.quit().then(() => undefined) },
+  { name: 'postgres', close: () => pool.end() },
+]);

@@ -1,24 +1,19 @@
 import {
-  createLogger,
   createPgPool,
-  loadS2SKeyRing,
-  onShutdownSignals,
   POSTGRES_URL_SECRET,
   postgresUrlFrom,
   S2SVerifier,
-  SecretStore,
-  startTelemetry,
+  serve,
+  startServiceBase,
+  type SecretStore,
 } from '@nemo/common';
 import { build } from './app.js';
 import { loadInsightsConfig, type InsightsConfig } from './config.js';
 import { migrate } from './migrate.js';
 
 const config = loadInsightsConfig();
-const service = config.NEMO_SERVICE_NAME;
-const logger = createLogger({ service, level: config.NEMO_LOG_LEVEL });
-const telemetry = startTelemetry({ service, otlpEndpoint: config.NEMO_OTLP_ENDPOINT });
-const secrets = new SecretStore(config.NEMO_SECRETS_DIR);
-const keys = await loadS2SKeyRing(secrets);
+const base = await startServiceBase(config);
+const { logger, secrets, keys, service } = base;
 const pool = createPgPool(postgresUrl(config, secrets));
 
 const applied = await migrate(pool);
@@ -36,18 +31,8 @@ const app = build({
   retentionDays: config.NEMO_RETENTION_DAYS,
   retentionSweepMs: config.NEMO_RETENTION_SWEEP_MINUTES * 60_000,
 });
-await app.listen({ host: config.NEMO_HOST, port: config.NEMO_PORT });
-logger.info({ retentionDays: config.NEMO_RETENTION_DAYS }, 'Started insights');
-
-onShutdownSignals({
-  logger,
-  timeoutMs: config.NEMO_SHUTDOWN_TIMEOUT_MS,
-  closers: [
-    { name: 'http', close: () => app.close() },
-    { name: 'postgres', close: () => pool.end() },
-    { name: 'telemetry', close: () => telemetry.shutdown() },
-  ],
-});
+logger.info({ retentionDays: config.NEMO_RETENTION_DAYS }, 'Configured retention');
+await serve(base, config, app, [{ name: 'postgres', close: () => pool.end() }]);
 
 /** A secret file wins; local mode may pass the URL in the environment instead. */
 function postgresUrl(cfg: InsightsConfig, store: SecretStore): string {
