@@ -10,6 +10,7 @@ export * from './http/error-handler.js';
 export * from './http/observability.js';
 export * from './http/service-app.js';
 export * from './http/service-client.js';
+export * from './http/transport-errors.js';
 export * from './http/tracing.js';
 export * from './auth/s2s-keys.js';
 export * from './auth/s2s-token.js';

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { ErrorCode, NemoError } from '../errors.js';
 import type { S2SSigner } from '../auth/s2s-token.js';
 import { injectTraceHeaders } from './tracing.js';
+import { isConnectionError, transportError } from './transport-errors.js';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
@@ -106,16 +107,10 @@ export class ServiceClient {
   private toNemoError(err: unknown): NemoError {
     if (err instanceof NemoError) return err;
     const target = this.options.audience;
-    if (isTimeout(err)) {
-      return new NemoError(ErrorCode.UpstreamTimeout, `The ${target} service did not answer in time.`, { cause: err });
-    }
-    if (isConnectionError(err)) {
-      return new NemoError(ErrorCode.Unavailable, `The ${target} service is unavailable; try again shortly.`, {
-        cause: err,
-        retryAfterSeconds: 1,
-      });
-    }
-    return new NemoError(ErrorCode.UpstreamFailed, `The ${target} service gave an unusable answer.`, { cause: err });
+    return (
+      transportError(target, err) ??
+      new NemoError(ErrorCode.UpstreamFailed, `The ${target} service gave an unusable answer.`, { cause: err })
+    );
   }
 }
 
@@ -140,25 +135,4 @@ function shouldRetry(outcome: Outcome<{ status: number }>): boolean {
 
 function backoff(attempt: number): number {
   return 50 * 2 ** (attempt - 1) + Math.floor(Math.random() * 50);
-}
-
-function isTimeout(err: unknown): boolean {
-  const name = (err as Error | undefined)?.name;
-  return (
-    name === 'TimeoutError' ||
-    err instanceof undiciErrors.HeadersTimeoutError ||
-    err instanceof undiciErrors.BodyTimeoutError ||
-    err instanceof undiciErrors.ConnectTimeoutError
-  );
-}
-
-function isConnectionError(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return (
-    err instanceof undiciErrors.SocketError ||
-    err instanceof undiciErrors.ConnectTimeoutError ||
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    code === 'EPIPE'
-  );
 }

@@ -1,5 +1,4 @@
-import { ErrorCode, NemoError } from '@nemo/common';
-import { errors as undiciErrors } from 'undici';
+import { ErrorCode, NemoError, transportError } from '@nemo/common';
 
 /** What the client hears when a peer answers 5xx: our words, never the peer's body. */
 export function upstreamStatusError(service: string, status: number, retryAfter: string | undefined): NemoError {
@@ -17,43 +16,14 @@ export function upstreamStatusError(service: string, status: number, retryAfter:
 /** Transport failures (refused, reset, timed out) in catalogue terms. */
 export function upstreamTransportError(service: string, err: unknown): NemoError {
   if (err instanceof NemoError) return err;
-  if (isTimeout(err)) {
-    return new NemoError(ErrorCode.UpstreamTimeout, `The ${service} service did not answer in time.`, { cause: err });
-  }
-  if (isConnectionError(err)) {
-    return new NemoError(ErrorCode.Unavailable, `The ${service} service is unavailable; try again shortly.`, {
-      cause: err,
-      retryAfterSeconds: 1,
-    });
-  }
-  return new NemoError(ErrorCode.UpstreamFailed, `The ${service} service failed to handle the request.`, {
-    cause: err,
-  });
+  return (
+    transportError(service, err) ??
+    new NemoError(ErrorCode.UpstreamFailed, `The ${service} service failed to handle the request.`, { cause: err })
+  );
 }
 
 export function retryAfterSeconds(header: string | undefined): number | undefined {
   if (!header) return undefined;
   const seconds = /^\d{1,7}$/.test(header) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
   return Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : undefined;
-}
-
-function isTimeout(err: unknown): boolean {
-  return (
-    (err as Error | undefined)?.name === 'TimeoutError' ||
-    err instanceof undiciErrors.HeadersTimeoutError ||
-    err instanceof undiciErrors.BodyTimeoutError ||
-    err instanceof undiciErrors.ConnectTimeoutError
-  );
-}
-
-function isConnectionError(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return (
-    err instanceof undiciErrors.SocketError ||
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    code === 'EPIPE' ||
-    code === 'ENOTFOUND' ||
-    code === 'EAI_AGAIN'
-  );
 }
