@@ -13,6 +13,7 @@ export * from './http/service-client.js';
 export * from './http/transport-errors.js';
 export * from './http/tracing.js';
 export * from './auth/s2s-keys.js';
+export * from './auth/jwt-keys.js';
 export * from './auth/s2s-token.js';
 export * from './auth/s2s-plugin.js';
 export * from './datastore-settings.js';

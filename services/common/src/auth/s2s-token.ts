@@ -1,20 +1,11 @@
-import type { KeyObject } from 'node:crypto';
-import {
-  errors as joseErrors,
-  jwtVerify,
-  SignJWT,
-  type JWTHeaderParameters,
-  type JWTPayload,
-  type JWTVerifyOptions,
-} from 'jose';
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { ErrorCode, NemoError } from '../errors.js';
+import { JWT_ALG, verificationKeyFor } from './jwt-keys.js';
 import type { S2SKey, S2SKeyRing } from './s2s-keys.js';
 
 /** The `typ` header of platform S2S tokens (RFC 8725 §3.11: explicit typing). */
 export const S2S_TOKEN_TYPE = 'nemo-s2s+jwt';
-const ALG = 'EdDSA';
-/** kids are RFC 7638 SHA-256 thumbprints: 43 base64url characters. */
-const KID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const ALG = JWT_ALG;
 
 export interface S2SClaims {
   /** The calling service. */
@@ -90,23 +81,17 @@ export class S2SVerifier {
   async verify(token: string): Promise<S2SClaims> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, (header) => this.keyFor(header), this.verifyOptions()));
+      ({ payload } = await jwtVerify(
+        token,
+        (header) => verificationKeyFor(header, this.options.keys, invalid),
+        this.verifyOptions(),
+      ));
     } catch (err) {
       throw toAuthError(err);
     }
     const maxTtl = this.options.maxTtlSeconds ?? 300;
     if ((payload.exp ?? 0) - (payload.iat ?? 0) > maxTtl) throw invalid('token lifetime too long');
     return claimsOf(payload);
-  }
-
-  /** Picks the key by kid, refusing anything but EdDSA and well-formed, known kids. */
-  private keyFor(header: JWTHeaderParameters): KeyObject {
-    if (header.alg !== ALG) throw invalid('algorithm not allowed');
-    if (typeof header.kid !== 'string' || !KID_PATTERN.test(header.kid)) throw invalid('malformed kid');
-    const { primary, previous } = this.options.keys;
-    const key = [primary, previous].find((k) => k?.kid === header.kid);
-    if (!key) throw invalid('unknown kid');
-    return key.publicKey;
   }
 
   private verifyOptions(): JWTVerifyOptions {

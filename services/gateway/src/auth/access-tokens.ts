@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, NemoError } from '@nemo/common';
-import { errors as joseErrors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { ErrorCode, JWT_ALG, NemoError, verificationKeyFor } from '@nemo/common';
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { ROLES, type Principal, type Role } from './principal.js';
 import type { SigningKeyRing } from './signing-keys.js';
 
@@ -8,8 +8,7 @@ import type { SigningKeyRing } from './signing-keys.js';
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 export const ISSUER = 'nemo-gateway';
 export const AUDIENCE = 'nemo-api';
-const ALG = 'EdDSA';
-const KID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const ALG = JWT_ALG;
 /** Real tokens are well under 1 KB; anything far larger is refused before parsing. */
 export const MAX_TOKEN_LENGTH = 4096;
 const CACHE_LIMIT = 10_000;
@@ -64,7 +63,7 @@ export class AccessTokens {
     if (token.length > MAX_TOKEN_LENGTH) throw invalid('token too long');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, (header) => this.keyFor(header), {
+      ({ payload } = await jwtVerify(token, (header) => verificationKeyFor(header, this.options.keys, invalid), {
         algorithms: [ALG],
         typ: ACCESS_TOKEN_TYPE,
         issuer: ISSUER,
@@ -80,15 +79,6 @@ export class AccessTokens {
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear(); // bounded; a miss costs one verification
     this.cache.set(token, { principal, expMs: (payload.exp ?? 0) * 1000 });
     return principal;
-  }
-
-  private keyFor(header: JWTHeaderParameters) {
-    if (header.alg !== ALG) throw invalid('algorithm not allowed');
-    if (typeof header.kid !== 'string' || !KID_PATTERN.test(header.kid)) throw invalid('malformed kid');
-    const { primary, previous } = this.options.keys;
-    const key = [primary, previous].find((k) => k?.kid === header.kid);
-    if (!key) throw invalid('unknown kid');
-    return key.publicKey;
   }
 }
 
