@@ -7,19 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Controller } from '../src/controller/controller.js';
 import { statusCodeOf } from '../src/controller/kube-client.js';
 import {
-  connect,
-  createNamespace,
   createPlatform,
-  provideVolumes,
-  VOLUMES_PER_PLATFORM,
-  deleteNamespace,
   eventually,
   getPlatform,
   platformEvents,
   sleep,
   smallSpec,
-  startController,
   type TestCluster,
+  setUpTestbed,
+  tearDownTestbed,
 } from './support/cluster.js';
 import type { NemoPlatformSpec } from '../src/api/types.js';
 
@@ -28,16 +24,10 @@ let controller: Controller;
 let namespace: string;
 
 beforeAll(async () => {
-  cluster = await connect();
-  await provideVolumes(cluster, VOLUMES_PER_PLATFORM * 1);
-  namespace = await createNamespace(cluster, 'bad-input');
-  controller = await startController(cluster);
+  ({ cluster, namespace, controller } = await setUpTestbed('bad-input'));
 });
 
-afterAll(async () => {
-  await controller?.stop();
-  if (namespace) await deleteNamespace(cluster, namespace);
-});
+afterAll(() => tearDownTestbed({ cluster, namespace, controller }));
 
 /** The API server's refusal: status code and message. */
 async function refusal(spec: unknown): Promise<{ code: number | undefined; message: string }> {

@@ -5,18 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Controller } from '../src/controller/controller.js';
 import {
-  connect,
-  createNamespace,
   createPlatform,
-  provideVolumes,
-  VOLUMES_PER_PLATFORM,
-  deleteNamespace,
   eventually,
   platformEvents,
   smallSpec,
-  startController,
   waitForReady,
   type TestCluster,
+  setUpTestbed,
+  tearDownTestbed,
 } from './support/cluster.js';
 
 const RESTORE_WITHIN_MS = 5_000;
@@ -26,18 +22,12 @@ let controller: Controller;
 let namespace: string;
 
 beforeAll(async () => {
-  cluster = await connect();
-  await provideVolumes(cluster, VOLUMES_PER_PLATFORM * 1);
-  namespace = await createNamespace(cluster, 'drift');
-  controller = await startController(cluster);
+  ({ cluster, namespace, controller } = await setUpTestbed('drift'));
   await createPlatform(cluster, namespace, 'beta', smallSpec());
   await waitForReady(cluster, namespace, 'beta');
 });
 
-afterAll(async () => {
-  await controller?.stop();
-  if (namespace) await deleteNamespace(cluster, namespace);
-});
+afterAll(() => tearDownTestbed({ cluster, namespace, controller }));
 
 async function driftEventsAbout(what: string): Promise<number> {
   const events = await platformEvents(cluster, namespace, 'beta');

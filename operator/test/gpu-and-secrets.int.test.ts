@@ -11,19 +11,15 @@ import { loadS2SKeyRing, S2SSigner, S2SVerifier, SecretStore } from '@nemo/commo
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Controller } from '../src/controller/controller.js';
 import {
-  connect,
-  createNamespace,
   createPlatform,
-  deleteNamespace,
   eventually,
   getPlatform,
-  provideVolumes,
   smallSpec,
-  startController,
   uniqueName,
-  VOLUMES_PER_PLATFORM,
   waitForReady,
   type TestCluster,
+  setUpTestbed,
+  tearDownTestbed,
 } from './support/cluster.js';
 
 let cluster: TestCluster;
@@ -32,16 +28,12 @@ let namespace: string;
 const addedNodes: string[] = [];
 
 beforeAll(async () => {
-  cluster = await connect();
-  await provideVolumes(cluster, VOLUMES_PER_PLATFORM * 3);
-  namespace = await createNamespace(cluster, 'gpu');
-  controller = await startController(cluster);
+  ({ cluster, namespace, controller } = await setUpTestbed('gpu', { platforms: 3 }));
 });
 
 afterAll(async () => {
-  await controller?.stop();
   for (const name of addedNodes) await cluster.core.deleteNode({ name }).catch(() => undefined);
-  if (namespace) await deleteNamespace(cluster, namespace);
+  await tearDownTestbed({ cluster, namespace, controller });
 });
 
 const condition = async (name: string, type: string) =>

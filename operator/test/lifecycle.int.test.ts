@@ -6,20 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, PLURAL, VERSION, FINALIZER } from '../src/api/types.js';
 import type { Controller } from '../src/controller/controller.js';
 import {
-  connect,
-  createNamespace,
   createPlatform,
-  provideVolumes,
-  VOLUMES_PER_PLATFORM,
-  deleteNamespace,
   eventually,
   getPlatform,
   platformEvents,
   sleep,
   smallSpec,
-  startController,
   waitForReady,
   type TestCluster,
+  setUpTestbed,
+  tearDownTestbed,
 } from './support/cluster.js';
 
 let cluster: TestCluster;
@@ -27,16 +23,10 @@ let controller: Controller;
 let namespace: string;
 
 beforeAll(async () => {
-  cluster = await connect();
-  await provideVolumes(cluster, VOLUMES_PER_PLATFORM * 1);
-  namespace = await createNamespace(cluster, 'lifecycle');
-  controller = await startController(cluster, { metricsPort: 0 });
+  ({ cluster, namespace, controller } = await setUpTestbed('lifecycle', { controller: { metricsPort: 0 } }));
 });
 
-afterAll(async () => {
-  await controller?.stop();
-  if (namespace) await deleteNamespace(cluster, namespace);
-});
+afterAll(() => tearDownTestbed({ cluster, namespace, controller }));
 
 const managedBy = 'app.kubernetes.io/managed-by=nemo-operator';
 

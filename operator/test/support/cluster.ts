@@ -194,3 +194,27 @@ export async function startController(
   await controller.start();
   return controller;
 }
+
+export interface Testbed {
+  cluster: TestCluster;
+  namespace: string;
+  controller: Controller;
+}
+
+/** The usual start of an operator test file: the run's cluster, volumes for `platforms`, its own namespace, an operator. */
+export async function setUpTestbed(
+  prefix: string,
+  options: { platforms?: number; controller?: Partial<ControllerOptions> } = {},
+): Promise<Testbed> {
+  const cluster = await connect();
+  await provideVolumes(cluster, VOLUMES_PER_PLATFORM * (options.platforms ?? 1));
+  const namespace = await createNamespace(cluster, prefix);
+  const controller = await startController(cluster, options.controller);
+  return { cluster, namespace, controller };
+}
+
+/** Stops the operator and deletes the namespace; safe after a setup that failed halfway. */
+export async function tearDownTestbed(bed: Partial<Testbed>): Promise<void> {
+  await bed.controller?.stop();
+  if (bed.cluster && bed.namespace) await deleteNamespace(bed.cluster, bed.namespace);
+}
