@@ -59,6 +59,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Model benchmarks (`npm run bench -w services/llm`, `-w services/inference`): they print
+          // throughput beside the raw runtime call and assert nothing about time.
+          name: 'model-bench',
+          include: ['services/*/bench/**/*.bench-run.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           // Benchmarks on the real control plane: `npm run bench -w operator`, never part of npm test.
           name: 'operator-bench',
           include: ['operator/bench/**/*.bench.test.ts'],
