@@ -43,6 +43,30 @@ type Defaulted<T> = [T] extends [readonly unknown[]]
 /** The spec as the API server stores it: every schema default filled in. */
 export type ResolvedSpec = Defaulted<NemoPlatformSpec>;
 
+/**
+ * One reconcile asks for the resolved spec from render, plan, status, preflight
+ * and the GPU and secret steps; the informer hands them the same spec object,
+ * so it is resolved once and shared, frozen so no caller can change it for the
+ * others.
+ */
+const resolved = new WeakMap<object, ResolvedSpec>();
+
 export function resolveSpec(spec: NemoPlatformSpec | undefined): ResolvedSpec {
-  return Value.Default(NemoPlatformSpec, structuredClone(spec ?? {})) as ResolvedSpec;
+  const key = spec ?? EMPTY;
+  let result = resolved.get(key);
+  if (!result) {
+    result = deepFreeze(Value.Default(NemoPlatformSpec, structuredClone(key)) as ResolvedSpec);
+    resolved.set(key, result);
+  }
+  return result;
+}
+
+const EMPTY: NemoPlatformSpec = Object.freeze({});
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
