@@ -19,7 +19,7 @@ describe('transportError', () => {
     const mapped = transportError('rag', err);
     expect(mapped).toMatchObject({ code });
     expect(mapped?.message).toMatch(/^The rag service /);
-    expect(mapped?.message).not.toContain((err).message || '\u0000');
+    expect(mapped?.message).not.toContain(err.message || '\u0000');
   });
 
   it('leaves other failures to the caller', () => {
