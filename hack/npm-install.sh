@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-hash=$(sha256sum package-lock.json | cut -c1-16)
+# The faiss-node patches are part of what node_modules holds (its addon).
+hash=$(cat package-lock.json hack/faiss-node/*.patch | sha256sum | cut -c1-16)
 stamp=node_modules/.nemo-lock-$hash
 [[ -f $stamp ]] && exit 0
 

@@ -19,7 +19,10 @@ url="https://github.com/ewfian/faiss-node/releases/download/v${VERSION}/faiss-no
 # prebuild-install's cache key: the first 6 hex digits of sha512(url).
 digest=$(printf '%s' "$url" | sha512sum | cut -c1-6)
 target="$CACHE/_prebuilds/${digest}-$(basename "$url")"
-[[ -s $target ]] && exit 0
+# The tarball's name is fixed by prebuild-install, so a stamp beside it records
+# which patches built it; changing a patch rebuilds.
+patches_key=$(cat "$HERE"/*.patch "$HERE/prebuild.sh" | sha256sum | cut -c1-16)
+[[ -s $target && "$(cat "$target.key" 2>/dev/null)" == "$patches_key" ]] && exit 0
 
 echo "Building faiss-node ${VERSION} against the system libfaiss (once; cached in $target)" >&2
 work=$(mktemp -d)
@@ -28,7 +31,7 @@ cd "$work"
 npm pack --silent "faiss-node@${VERSION}" >/dev/null
 tar -xzf "faiss-node-${VERSION}.tgz"
 cd package
-patch -p1 --quiet <"$HERE/faiss-node-system-libfaiss.patch"
+for p in "$HERE"/*.patch; do patch -p1 --quiet <"$p"; done
 # Only the headers are needed from node-addon-api; nothing here runs install scripts.
 npm install --silent --no-save --ignore-scripts --no-audit --no-fund "node-addon-api@6.1.0" >/dev/null
 
@@ -42,4 +45,5 @@ cp build/faiss-node.node stage/build/Release/
 mkdir -p "$(dirname "$target")"
 tar -czf "$target.tmp" -C stage build
 mv "$target.tmp" "$target"
+echo "$patches_key" >"$target.key"
 echo "Built faiss-node addon: $target" >&2

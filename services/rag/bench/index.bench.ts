@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { createLogger } from '@nemo/common';
 import { bench, describe } from 'vitest';
 import { InferenceEmbedder } from '../src/inference-embedder.js';
+import { DEFAULT_HNSW } from '../src/index/hnsw-parameters.js';
 import { VectorIndex } from '../src/index/vector-index.js';
 import { Ingestor } from '../src/ingest/ingestor.js';
 import { DocumentStore } from '../src/storage/document-store.js';
@@ -98,12 +99,18 @@ vectors.forEach((v, i) => contiguous.set(v, i * DIM));
 const entries = vectors.map((vector, key) => ({ key, vector }));
 const flat = new VectorIndex<number>({ dimension: DIM, type: 'flat' });
 timed('build flat', () => flat.add(entries));
-const hnsw = new VectorIndex<number>({ dimension: DIM, type: 'hnsw', hnswCandidates: 128 });
-timed('build HNSW32 (faiss, all cores)', () => hnsw.add(entries));
+const hnsw = new VectorIndex<number>({ dimension: DIM, type: 'hnsw', hnsw: DEFAULT_HNSW });
+timed(`build HNSW32, efConstruction ${DEFAULT_HNSW.efConstruction} (faiss, all cores)`, () => hnsw.add(entries));
 
 const search = (index: VectorIndex<number>) => (q: Float32Array) => index.search(q, K).map((h) => h.key);
 const truth = queries.map(search(flat));
 const flatM = measure(queries, truth, search(flat));
+// efSearch is a query-time knob: one graph, a sweep, then back to the default.
+const sweep = [32, 64, 256].map((efSearch) => {
+  hnsw.setEfSearch(efSearch);
+  return { efSearch, m: measure(queries, truth, search(hnsw)) };
+});
+hnsw.setEfSearch(DEFAULT_HNSW.efSearch);
 const hnswM = measure(queries, truth, search(hnsw));
 const jsM = measure(queries.slice(0, JS_QUERIES), truth, (q) => bruteForce(contiguous, q, K));
 
@@ -126,8 +133,10 @@ console.log(
     `Vector search, ${N} x ${DIM}, k=${K}, single stream`,
     row('JS brute force (base)', jsM),
     row('FAISS flat (exact)', flatM),
-    row('FAISS HNSW32', hnswM),
-    `HNSW vs JS: ${(hnswM.qps / jsM.qps).toFixed(1)}x QPS at recall@10 ${hnswM.recall.toFixed(3)} (target >= 20x at >= 0.95)`,
+    ...[...sweep, { efSearch: DEFAULT_HNSW.efSearch, m: hnswM }]
+      .sort((a, b) => a.efSearch - b.efSearch)
+      .map(({ efSearch, m }) => row(`FAISS HNSW32 ef=${efSearch}`, m)),
+    `HNSW (default efSearch ${DEFAULT_HNSW.efSearch}) vs JS: ${(hnswM.qps / jsM.qps).toFixed(1)}x QPS at recall@10 ${hnswM.recall.toFixed(3)} (target >= 20x at >= 0.95)`,
     `Memory bound: copying the ${(source.length / 1e6).toFixed(1)} MB takes ${copyMs.toFixed(1)} ms (${((source.length / copyMs) * 1e-6).toFixed(1)} GB/s); ` +
       `a flat query takes ${flatMsPerQuery.toFixed(1)} ms = ${(flatMsPerQuery / copyMs).toFixed(2)}x the copy (target <= 2x)`,
   ].join('\n'),

@@ -1,13 +1,16 @@
 import { baseConfigSchema, datastoreConfigSchema } from '@nemo/common';
 import { z } from 'zod';
+import { DEFAULT_HNSW } from './index/hnsw-parameters.js';
 
 export const ragConfigSchema = baseConfigSchema.extend({
   ...datastoreConfigSchema.shape,
   NEMO_SERVICE_NAME: baseConfigSchema.shape.NEMO_SERVICE_NAME.default('rag'),
   NEMO_EMBEDDING_MODEL: z.string().default('all-minilm-l6-v2'),
   NEMO_INDEX_TYPE: z.enum(['flat', 'hnsw']).default('flat'),
-  /** HNSW: candidates per query (faiss-node cannot set efSearch; see VectorIndex). */
-  NEMO_HNSW_CANDIDATES: z.coerce.number().int().min(1).max(4096).default(128),
+  /** HNSW: candidates explored per query; recall for speed (see services/rag/bench). */
+  NEMO_HNSW_EF_SEARCH: z.coerce.number().int().min(1).max(4096).default(DEFAULT_HNSW.efSearch),
+  /** HNSW: candidates kept while inserting; a better graph for a slower build. */
+  NEMO_HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(1).max(1024).default(DEFAULT_HNSW.efConstruction),
   NEMO_MODELS_DIR: z.string().optional(),
   /** The data volume: snapshot and write-ahead log. */
   NEMO_DATA_DIR: z.string().default('/data'),

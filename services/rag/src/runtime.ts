@@ -72,7 +72,7 @@ export async function openRag(options: OpenRagOptions): Promise<RagRuntime> {
   const engine = new SearchEngine({
     dimension: embedder.dimension,
     type: config.NEMO_INDEX_TYPE,
-    hnswCandidates: config.NEMO_HNSW_CANDIDATES,
+    hnsw: { efSearch: config.NEMO_HNSW_EF_SEARCH, efConstruction: config.NEMO_HNSW_EF_CONSTRUCTION },
   });
   store.subscribe(engine);
   const ingestor = new Ingestor(store, embedder);

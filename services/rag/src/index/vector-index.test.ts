@@ -4,7 +4,7 @@ import { IndexType, VectorIndex } from './vector-index.js';
 
 describe.each([IndexType.Flat, IndexType.Hnsw])('%s vector index', (type) => {
   const build = () => {
-    const index = new VectorIndex<string>({ dimension: 8, type, hnswCandidates: 16 });
+    const index = new VectorIndex<string>({ dimension: 8, type, hnsw: { efConstruction: 16, efSearch: 16 } });
     index.add([0, 1, 2, 3, 4, 5].map((axis) => ({ key: `k${axis}`, vector: axisVector(8, axis) })));
     return index;
   };
@@ -35,5 +35,15 @@ describe.each([IndexType.Flat, IndexType.Hnsw])('%s vector index', (type) => {
 
   it('refuses a vector of the wrong dimension', () => {
     expect(() => build().search(new Float32Array(3), 1)).toThrow(/3 dimensions; the index has 8/);
+  });
+});
+
+describe('HNSW parameters', () => {
+  it('tunes efSearch at query time and refuses it on a flat index', () => {
+    const hnsw = new VectorIndex<string>({ dimension: 8, type: IndexType.Hnsw });
+    hnsw.add([{ key: 'a', vector: axisVector(8, 1) }]);
+    hnsw.setEfSearch(4);
+    expect(hnsw.search(axisVector(8, 1), 1)[0]!.key).toBe('a');
+    expect(() => new VectorIndex<string>({ dimension: 8, type: IndexType.Flat }).setEfSearch(4)).toThrow(/HNSW/);
   });
 });

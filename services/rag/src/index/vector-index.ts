@@ -1,4 +1,5 @@
 import faiss from 'faiss-node';
+import { DEFAULT_HNSW, type HnswParameters } from './hnsw-parameters.js';
 
 export const IndexType = { Flat: 'flat', Hnsw: 'hnsw' } as const;
 export type IndexType = (typeof IndexType)[keyof typeof IndexType];
@@ -12,8 +13,7 @@ export interface VectorHit<K> {
 export interface VectorIndexOptions {
   dimension: number;
   type: IndexType;
-  /** HNSW only: candidates explored per query (faiss-node cannot set efSearch, so queries ask for this many). */
-  hnswCandidates?: number;
+  hnsw?: HnswParameters;
 }
 
 const METRIC_INNER_PRODUCT = 0; // faiss::METRIC_INNER_PRODUCT
@@ -31,7 +31,7 @@ export class VectorIndex<K> {
   private readonly labelOf = new Map<K, number>();
   private dead = 0;
 
-  constructor(private readonly options: VectorIndexOptions) {
+  constructor(private options: VectorIndexOptions) {
     this.index = this.create();
   }
 
@@ -50,6 +50,13 @@ export class VectorIndex<K> {
       this.vectors.push(vector);
     });
     this.index.add(flat);
+  }
+
+  /** HNSW: trade recall for speed at query time; the graph stays as built. */
+  setEfSearch(efSearch: number): void {
+    if (this.options.type !== IndexType.Hnsw) throw new Error('efSearch applies to HNSW indexes only');
+    this.options = { ...this.options, hnsw: { ...(this.options.hnsw ?? DEFAULT_HNSW), efSearch } };
+    this.index.setHnswParameter('efSearch', efSearch);
   }
 
   remove(keys: readonly K[]): void {
@@ -73,7 +80,7 @@ export class VectorIndex<K> {
     const total = this.index.ntotal();
     if (total === 0 || k <= 0) return [];
     const vector = Array.from(query);
-    let want = Math.max(k, this.options.type === IndexType.Hnsw ? (this.options.hnswCandidates ?? 128) : k);
+    let want = k;
     for (;;) {
       const hits = this.collect(this.index.search(vector, Math.min(want, total)), accept);
       if (hits.length >= k || want >= total) return hits.slice(0, k);
@@ -110,7 +117,11 @@ export class VectorIndex<K> {
   private create(): faiss.Index {
     const { dimension, type } = this.options;
     if (type === IndexType.Flat) return new faiss.IndexFlatIP(dimension);
-    return faiss.Index.fromFactory(dimension, 'HNSW32,Flat', METRIC_INNER_PRODUCT);
+    const index = faiss.Index.fromFactory(dimension, 'HNSW32,Flat', METRIC_INNER_PRODUCT);
+    const { efConstruction, efSearch } = this.options.hnsw ?? DEFAULT_HNSW;
+    index.setHnswParameter('efConstruction', efConstruction);
+    index.setHnswParameter('efSearch', efSearch);
+    return index;
   }
 
   private assertDimension(vector: Float32Array): void {
