@@ -241,6 +241,14 @@ start_apiserver() {
   wait_until kube-apiserver "kube-apiserver ready on :$port" admin_get /readyz
 }
 
+# Client-side rate limits off for the controller-manager and scheduler, as
+# kwokctl's --disable-qps-limits does: their defaults (20 and 50 requests/s
+# per client) exist to protect a shared production API server, and here they,
+# not CPU, would pace every Deployment's ReplicaSet and Pods. kwok itself
+# runs unthrottled.
+UNLIMITED_QPS=5000
+UNLIMITED_BURST=10000
+
 start_controller_manager() {
   local port=$1 d="$STATE/pki" kc="$STATE/kubeconfigs/kube-controller-manager"
   # --use-service-account-credentials gives each controller its own RBAC
@@ -253,6 +261,7 @@ start_controller_manager() {
     --service-account-private-key-file="$d/sa.key" --root-ca-file="$d/ca.crt" \
     --cluster-signing-cert-file="$d/ca.crt" --cluster-signing-key-file="$d/ca.key" \
     --service-cluster-ip-range="$SERVICE_CIDR" \
+    --kube-api-qps="$UNLIMITED_QPS" --kube-api-burst="$UNLIMITED_BURST" \
     --leader-elect=false --profiling=false
 }
 
@@ -261,6 +270,7 @@ start_scheduler() {
   start kube-scheduler \
     --kubeconfig="$kc" --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" \
     --bind-address=127.0.0.1 --secure-port="$port" \
+    --kube-api-qps="$UNLIMITED_QPS" --kube-api-burst="$UNLIMITED_BURST" \
     --leader-elect=false --profiling=false
 }
 

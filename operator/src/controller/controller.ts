@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import { DriftDetector } from './drift.js';
 import { EventRecorder } from './events.js';
 import { closeServer, startProbeServer } from './http-server.js';
-import { ClusterCache } from './informers.js';
+import { ClusterCache, type EnqueueCause } from './informers.js';
 import { countingClient } from './kube-client.js';
 import { RawObjectClient } from './raw-objects.js';
 import { LeaderElector } from './leader-election.js';
@@ -34,6 +34,8 @@ export interface ControllerOptions {
     renewIntervalMs?: number;
     retryIntervalMs?: number;
   };
+  /** See DEPENDENCY_BATCH_MS. */
+  dependencyBatchMs?: number;
   /** How often every platform is reconciled regardless of events. */
   resyncIntervalMs?: number;
   /** Told when this instance loses the lease; main exits, as controller-runtime does. */
@@ -42,6 +44,8 @@ export interface ControllerOptions {
 }
 
 export const DEFAULT_LEASE_NAME = 'nemo-operator-leader';
+/** How long a dependency's change waits for others to join it; well inside the 5 s drift promise. */
+export const DEPENDENCY_BATCH_MS = 500;
 
 /**
  * The operator, wired: informers feed a work queue whose worker is the
@@ -73,7 +77,7 @@ export class Controller {
     this.cache = new ClusterCache({
       kc,
       log,
-      enqueue: (key) => this.enqueue(key),
+      enqueue: (key, cause) => this.enqueue(key, cause),
       onChildDeleted: (obj) => drift.childDeleted(obj),
     });
     const core = countingClient(kc.makeApiClient(CoreV1Api), this.metrics);
@@ -153,9 +157,17 @@ export class Controller {
     if (wasLeading) this.options.onLostLeadership?.();
   }
 
-  /** Queues a reconcile of namespace/name. Informers run on standbys too, but only the leader queues work. */
-  enqueue(key: string): void {
-    if (this.leading) this.queue.add(key);
+  /**
+   * Queues a reconcile of namespace/name. Informers run on standbys too, but
+   * only the leader queues work. A platform's own change runs at once;
+   * changes to what it depends on wait a moment, so that a burst of them
+   * (its children created, then each Deployment's status moving) costs one
+   * reconcile and one status write instead of one each.
+   */
+  enqueue(key: string, cause: EnqueueCause = 'platform'): void {
+    if (!this.leading) return;
+    if (cause === 'dependency') this.queue.addAfter(key, this.options.dependencyBatchMs ?? DEPENDENCY_BATCH_MS);
+    else this.queue.add(key);
   }
 
   private async timedReconcile(key: string): Promise<{ requeueAfter?: number }> {

@@ -7,6 +7,9 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from './backoff.j
 import { listRaw } from './kube-client.js';
 import { isOwnedBy, keyOf, ownerKeyOf } from './owner-key.js';
 
+/** A platform's own change, or a change to a child, Secret, node or StorageClass it depends on. */
+export type EnqueueCause = 'platform' | 'dependency';
+
 interface WatchSpec {
   /** For logs: the kind watched. */
   kind: string;
@@ -21,8 +24,11 @@ interface WatchSpec {
 export interface ClusterCacheOptions {
   kc: KubeConfig;
   log: Logger;
-  /** Called with a platform key whenever something it depends on changed. */
-  enqueue: (key: string) => void;
+  /**
+   * Called with a platform key whenever the platform or something it
+   * depends on changed; `cause` says which (the controller batches the latter).
+   */
+  enqueue: (key: string, cause: EnqueueCause) => void;
   /** Called when a managed child is deleted while its platform still exists and is not being deleted. */
   onChildDeleted?: (obj: KubeObject) => void;
   backoff?: BackoffSettings;
@@ -110,7 +116,11 @@ export class ClusterCache {
 
   constructor(private readonly options: ClusterCacheOptions) {
     this.platforms = new Watched(
-      { kind: 'NemoPlatform', path: collectionPath(API_VERSION, PLURAL), onChange: (p) => options.enqueue(keyOf(p)) },
+      {
+        kind: 'NemoPlatform',
+        path: collectionPath(API_VERSION, PLURAL),
+        onChange: (p) => options.enqueue(keyOf(p), 'platform'),
+      },
       options,
     );
     for (const { apiVersion, kind, plural } of OWNED_KINDS) {
@@ -129,7 +139,7 @@ export class ClusterCache {
         kind: 'StorageClass',
         path: '/apis/storage.k8s.io/v1/storageclasses',
         optional: true,
-        onChange: () => this.enqueueAll(),
+        onChange: () => this.enqueueAll('dependency'),
       },
       options,
     );
@@ -208,14 +218,14 @@ export class ClusterCache {
     };
   }
 
-  /** Enqueues every platform: after a StorageClass change, and as a periodic resync. */
-  enqueueAll(): void {
-    for (const platform of this.listPlatforms()) this.options.enqueue(keyOf(platform));
+  /** Enqueues every platform: after a StorageClass or node change, and as a periodic resync. */
+  enqueueAll(cause: EnqueueCause = 'platform'): void {
+    for (const platform of this.listPlatforms()) this.options.enqueue(keyOf(platform), cause);
   }
 
   private childChanged(obj: KubeObject): void {
     const owner = ownerKeyOf(obj);
-    if (owner) this.options.enqueue(owner);
+    if (owner) this.options.enqueue(owner, 'dependency');
   }
 
   /** Deletions the garbage collector makes for a deleted platform are not drift. */
@@ -233,24 +243,24 @@ export class ClusterCache {
     const print = nodeFingerprint(node);
     if (this.nodeFingerprints.get(name) === print) return;
     this.nodeFingerprints.set(name, print);
-    this.enqueueAll();
+    this.enqueueAll('dependency');
   }
 
   private nodeDeleted(node: KubeObject): void {
     this.nodeFingerprints.delete(node.metadata.name);
-    this.enqueueAll();
+    this.enqueueAll('dependency');
   }
 
   /** An unmanaged Secret may be one a platform references: recheck the namespace's platforms. */
   private secretChanged(secret: KubeObject): void {
     const owner = ownerKeyOf(secret);
     if (owner) {
-      this.options.enqueue(owner);
+      this.options.enqueue(owner, 'dependency');
       return;
     }
     const namespace = secret.metadata.namespace;
     if (!namespace) return;
-    for (const platform of this.listPlatforms(namespace)) this.options.enqueue(keyOf(platform));
+    for (const platform of this.listPlatforms(namespace)) this.options.enqueue(keyOf(platform), 'dependency');
   }
 
   private secrets(): ListWatch<KubeObject> {
