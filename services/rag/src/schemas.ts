@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { SUPPORTED_CONTENT_TYPES } from './text/extract.js';
+import { BINARY_CONTENT_TYPES, CONTENT_ENCODINGS, SUPPORTED_CONTENT_TYPES } from './text/extract.js';
 
 /**
  * Request schemas, declared once: fastify validates with them, the handlers
@@ -21,7 +21,18 @@ export const DocumentBody = Type.Object(
   {
     ...Common,
     contentType: Type.Union(SUPPORTED_CONTENT_TYPES.map((t) => Type.Literal(t))),
-    content: Type.String({ minLength: 1 }),
+    content: Type.String({
+      minLength: 1,
+      description: 'The document: its text, or the base64 of its bytes when contentEncoding is "base64".',
+    }),
+    contentEncoding: Type.Optional(
+      Type.Union(
+        CONTENT_ENCODINGS.map((e) => Type.Literal(e)),
+        {
+          description: `"base64" when content is the base64 (RFC 4648, padded) of the file; required for ${BINARY_CONTENT_TYPES.join(', ')}. Absent: content is text.`,
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

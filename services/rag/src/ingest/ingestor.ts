@@ -4,7 +4,7 @@ import type { Embedder } from '../embedder.js';
 import { type Chunk, type DocumentKind, type DocumentMeta, type StoredDocument } from '../model.js';
 import type { DocumentStore } from '../storage/document-store.js';
 import { chunkText, type ChunkingOptions, DEFAULT_CHUNKING } from '../text/chunker.js';
-import { extractText } from '../text/extract.js';
+import { type DocumentContent, extractText } from '../text/extract.js';
 import { chunkTranscript, type TranscriptSegment } from '../text/transcript.js';
 
 interface CommonInput {
@@ -16,10 +16,7 @@ interface CommonInput {
   documentDate?: string;
 }
 
-export interface DocumentInput extends CommonInput {
-  contentType: string;
-  content: string;
-}
+export interface DocumentInput extends CommonInput, DocumentContent {}
 
 export interface TranscriptInput extends CommonInput {
   segments: TranscriptSegment[];
@@ -44,8 +41,8 @@ export class Ingestor {
     private readonly chunking: ChunkingOptions = DEFAULT_CHUNKING,
   ) {}
 
-  ingestDocument(tenant: string, input: DocumentInput, kind: DocumentKind = 'document'): Promise<StoredDocument> {
-    const { text, title } = extractText(input.content, input.contentType);
+  async ingestDocument(tenant: string, input: DocumentInput, kind: DocumentKind = 'document'): Promise<StoredDocument> {
+    const { text, title } = await extractText(input);
     const prepared = { kind, contentType: input.contentType, text, title, chunks: chunkText(text, this.chunking) };
     return this.ingest(tenant, input, prepared);
   }

@@ -11,7 +11,14 @@ const tags = ['documents'];
 export function documentRoutes(app: FastifyInstance, svc: RagServices): void {
   app.post<{ Body: DocumentBody }>(
     '/v1/documents',
-    { schema: { tags, summary: 'Ingest a text, Markdown or HTML document', body: DocumentBody } },
+    {
+      schema: {
+        tags,
+        summary: 'Ingest a text, Markdown, HTML or PDF document',
+        description: 'A PDF is sent as base64 with contentEncoding "base64"; its text layer is indexed (no OCR).',
+        body: DocumentBody,
+      },
+    },
     async (request, reply) => {
       const doc = await svc.ingestor.ingestDocument(tenantOf(request), request.body);
       return reply.code(201).send(documentView(doc));

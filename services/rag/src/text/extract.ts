@@ -1,27 +1,88 @@
 import { Parser } from 'htmlparser2';
 import { badRequest } from '@nemo/common';
+import { readPdf } from './pdf-reader.js';
 
 export interface Extracted {
   text: string;
-  /** A title found in the content (HTML <title>, a leading Markdown heading). */
+  /** A title found in the content (HTML <title>, a leading Markdown heading, PDF metadata). */
   title: string | undefined;
 }
 
-export const SUPPORTED_CONTENT_TYPES = ['text/plain', 'text/markdown', 'text/html'] as const;
+const TEXT_TYPES = ['text/plain', 'text/markdown', 'text/html'] as const;
+const BINARY_TYPES = ['application/pdf'] as const;
+type TextType = (typeof TEXT_TYPES)[number];
+type BinaryType = (typeof BINARY_TYPES)[number];
+
+export const SUPPORTED_CONTENT_TYPES = [...TEXT_TYPES, ...BINARY_TYPES] as const;
 export type SupportedContentType = (typeof SUPPORTED_CONTENT_TYPES)[number];
+/** Content types whose bytes can only travel in JSON as base64. */
+export const BINARY_CONTENT_TYPES: readonly string[] = BINARY_TYPES;
+
+/** How `content` holds the document: as text (absent), or as the base64 of its bytes. */
+export const CONTENT_ENCODINGS = ['base64'] as const;
+export type ContentEncoding = (typeof CONTENT_ENCODINGS)[number];
+
+export interface DocumentContent {
+  content: string;
+  contentType: string;
+  contentEncoding?: ContentEncoding | undefined;
+}
+
+const TEXT_EXTRACTORS: Readonly<Record<TextType, (text: string) => Extracted>> = {
+  'text/plain': (text) => ({ text: normalizeWhitespace(text), title: undefined }),
+  'text/markdown': markdownToText,
+  'text/html': htmlToText,
+};
+const BINARY_EXTRACTORS: Readonly<Record<BinaryType, (bytes: Uint8Array) => Promise<Extracted>>> = {
+  'application/pdf': pdfToText,
+};
 
 /** Plain text for chunking, whatever the document's format. Offsets in citations refer to this text. */
-export function extractText(content: string, contentType: string): Extracted {
-  switch (contentType) {
-    case 'text/plain':
-      return { text: normalizeWhitespace(content), title: undefined };
-    case 'text/markdown':
-      return markdownToText(content);
-    case 'text/html':
-      return htmlToText(content);
-    default:
-      throw badRequest(`contentType must be one of ${SUPPORTED_CONTENT_TYPES.join(', ')}.`);
+export async function extractText(doc: DocumentContent): Promise<Extracted> {
+  const type = doc.contentType;
+  if (isOneOf(TEXT_TYPES, type)) return TEXT_EXTRACTORS[type](textOf(doc));
+  if (isOneOf(BINARY_TYPES, type)) return BINARY_EXTRACTORS[type](bytesOf(doc));
+  throw badRequest(`contentType must be one of ${SUPPORTED_CONTENT_TYPES.join(', ')}.`);
+}
+
+function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
+  return (list as readonly string[]).includes(value);
+}
+
+function textOf(doc: DocumentContent): string {
+  return doc.contentEncoding === 'base64' ? Buffer.from(decodeBase64(doc.content)).toString('utf8') : doc.content;
+}
+
+function bytesOf(doc: DocumentContent): Uint8Array {
+  if (doc.contentEncoding !== 'base64') {
+    throw badRequest(
+      `A ${doc.contentType} document is binary: send the base64 of the file in content and set contentEncoding to "base64".`,
+    );
   }
+  return decodeBase64(doc.content);
+}
+
+/**
+ * Strict standard base64 (RFC 4648, section 4, padded); line breaks are
+ * ignored. Node's own decoder would skip bad characters and decode the rest.
+ */
+function decodeBase64(content: string): Uint8Array {
+  const compact = content.replace(/[\r\n\t ]+/g, '');
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
+    throw badRequest('content is not valid base64: use the standard alphabet with = padding, and no data: URL prefix.');
+  }
+  return new Uint8Array(Buffer.from(compact, 'base64'));
+}
+
+async function pdfToText(bytes: Uint8Array): Promise<Extracted> {
+  const { pages, title } = await readPdf(bytes);
+  const text = normalizeWhitespace(pages.join('\n\n'));
+  if (text === '') {
+    throw badRequest(
+      'The PDF has no text layer (scanned pages are images, and OCR is not supported); send a PDF with selectable text, or the text itself.',
+    );
+  }
+  return { text, title };
 }
 
 /** Keeps paragraph breaks (they end sentences), folds other runs of whitespace. */
