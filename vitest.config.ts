@@ -36,13 +36,25 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // The built UI (npm run build -w frontend) in Debian's chromium, against a real gateway.
+          // The built UI (npm run build -w frontend) in Debian's chromium, against `npm start`
+          // spawned for the run: every service, Gemma and MiniLM included, on real PostgreSQL and Redis.
           name: 'browser',
           include: ['frontend/test/**/*.test.ts'],
-          globalSetup: ['hack/vitest/servers.global-setup.ts'],
-          testTimeout: 60_000,
+          globalSetup: ['hack/vitest/platform.global-setup.ts'],
+          // Gemma answers in seconds on an idle 2-core machine, and ten times slower on a busy one.
+          testTimeout: 180_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The built UI's weight and start-up in chromium (`npm run bench -w frontend`): a static
+          // server, so no platform is started for it.
+          name: 'ui-bench',
+          include: [],
+          benchmark: { include: ['frontend/bench/**/*.bench.ts'] },
         },
       },
       {

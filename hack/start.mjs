@@ -18,8 +18,10 @@ function setup() {
   const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
   run('bash', ['hack/ensure-packages.sh']);
   run('bash', ['hack/npm-install.sh']);
-  say('Building (tsc -b)');
+  say('Building (tsc -b, then the web UI)');
   run('npx', ['tsc', '-b']);
+  // The gateway serves frontend/dist at `/`; without it there is no web UI.
+  run('npm', ['run', '--silent', 'build', '-w', 'frontend', '--', '--logLevel', 'warn']);
 }
 
 async function main() {

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
-import { launch } from '../test/support/browser.js';
-import { WEB_ROOT } from '../test/support/platform.js';
+import { launch, WEB_ROOT } from '../test/support/browser.js';
 
 /**
  * The built UI's weight and start-up: gzip size of every asset in dist/

@@ -30,13 +30,19 @@ export async function planPorts(services, publicPort) {
   return ports;
 }
 
-/** The environment a service gets: the operator's names, pointed at this machine. */
-export function serviceEnv(name, ports, secretsDir) {
+/**
+ * The environment a service gets: the operator's names, pointed at this
+ * machine. `dataDir` stands in for the volume a cluster mounts at /data
+ * (rag's index and stores): it is this run's, like the keys its files are
+ * encrypted with.
+ */
+export function serviceEnv(name, ports, { secretsDir, dataDir }) {
   const env = {
     NEMO_SERVICE_NAME: name,
     NEMO_HOST: '127.0.0.1',
     NEMO_PORT: String(ports.get(name)),
     NEMO_SECRETS_DIR: secretsDir,
+    NEMO_DATA_DIR: dataDir,
     NEMO_LOG_LEVEL: process.env.NEMO_LOG_LEVEL ?? 'info',
   };
   for (const [peer, port] of ports) {

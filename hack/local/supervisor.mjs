@@ -1,6 +1,7 @@
 import process from 'node:process';
 import { setTimeout } from 'node:timers';
 import { existsSync, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,6 +27,8 @@ export class Supervisor {
     this.secrets = undefined;
     this.stopping = false;
     this.logDir = mkdtempSync(path.join(tmpdir(), 'nemo-logs-'));
+    // What services keep on disk; its files are encrypted under this run's keys, so it goes with them.
+    this.dataDir = mkdtempSync(path.join(tmpdir(), 'nemo-data-'));
   }
 
   get adminPassword() {
@@ -62,7 +65,7 @@ export class Supervisor {
       const child = new Child({
         name,
         dir,
-        env: serviceEnv(name, ports, secretsDir),
+        env: serviceEnv(name, ports, { secretsDir, dataDir: this.dataDir }),
         port: ports.get(name),
         logDir: this.logDir,
       });
@@ -97,6 +100,7 @@ export class Supervisor {
     for (const child of [...this.children].reverse()) await child.stop();
     for (const store of this.stores) await store.dispose().catch(() => undefined);
     await this.secrets?.remove();
+    await rm(this.dataDir, { recursive: true, force: true });
   }
 
   /** Startup failed: say why with the failing service's log tail, stop the rest, exit non-zero. */

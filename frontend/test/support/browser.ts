@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { Account } from './platform.js';
+import type { Account } from './platform-api.js';
 
 /** Debian's chromium, with the flags DESIGN.md found to work here. Never a persistent context. */
 export function launch(extraArgs: string[] = []): Promise<Browser> {
@@ -23,6 +24,9 @@ export function launch(extraArgs: string[] = []): Promise<Browser> {
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
+
+/** The built UI (npm run build -w frontend), which the gateway serves at `/`. */
+export const WEB_ROOT = fileURLToPath(new URL('../../dist/', import.meta.url));
 
 export const OUTPUT_DIR = new URL('../../test-output/', import.meta.url);
 
