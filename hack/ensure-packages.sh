@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and local mode run for real
 # (PostgreSQL, Redis, openssl for the control plane's certificates, FAISS and
-# a C++ toolchain for faiss-node's addon), only when one is missing, so a warm
-# machine pays nothing.
+# a C++ toolchain for faiss-node's addon, espeak-ng and sox for synthesized
+# speech, python3-venv for the ASR runtime), only when one is missing, so a
+# warm machine pays nothing.
 set -euo pipefail
 
-PACKAGES=(postgresql redis-server openssl curl libfaiss-dev libopenblas-dev cmake g++ make patch espeak-ng sox unzip chromium)
+PACKAGES=(postgresql redis-server openssl curl libfaiss-dev libopenblas-dev cmake g++ make patch espeak-ng sox unzip chromium
+  python3-venv)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -22,6 +22,10 @@ function setup() {
   run('npx', ['tsc', '-b']);
   // The gateway serves frontend/dist at `/`; without it there is no web UI.
   run('npm', ['run', '--silent', 'build', '-w', 'frontend', '--', '--logLevel', 'warn']);
+  run('bash', ['hack/fetch-models']);
+  // The transcription service's Python runtime (cached); the services inherit its path.
+  const asrEnv = execFileSync('bash', ['hack/asr-env.sh'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  process.env.NEMO_ASR_PYTHON = asrEnv.toString().trim().split('\n').at(-1);
 }
 
 async function main() {

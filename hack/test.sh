@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command (`npm test`). On a fresh machine of this kind it
 # installs what is missing (Debian packages, npm dependencies, the control
-# plane's binaries), then type-checks, lints and runs every test project:
-# unit, integration (real PostgreSQL and Redis) and e2e (real control plane).
+# plane's binaries, model weights, the ASR runtime's Python environment), then
+# type-checks, lints and runs every test project: unit, integration (real
+# PostgreSQL and Redis) and e2e (real control plane).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ failed=()
 step "Type-check";           npx tsc -b || failed+=(type-check)
 step "Lint";                 npm run --silent lint || failed+=(lint)
 step "Models";               bash hack/fetch-models
+step "ASR runtime";          bash hack/asr-env.sh >/dev/null
 step "Web UI build";         npm run --silent build -w frontend >/dev/null
 step "Tests"
 report=$(mktemp)

@@ -11,3 +11,4 @@ export * from './model-server.js';
 export * from './ort-session.js';
 export * from './sentence-encoder.js';
 export * from './vad.js';
+export * from './asr.js';

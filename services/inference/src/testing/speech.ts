@@ -15,7 +15,9 @@ export function synthesize(text: string, voice = 'en-us', speed = 150): Float32A
     const wav = join(dir, 'speech.wav');
     const raw = join(dir, 'speech.raw');
     execFileSync('espeak-ng', ['-v', voice, '-s', String(speed), '-w', wav, text]);
+    // -R: sox's dither noise from a fixed seed, so the same text gives the same samples.
     execFileSync('sox', [
+      '-R',
       wav,
       '-t',
       'raw',
