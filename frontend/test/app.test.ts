@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditContext, DESKTOP, launch, PHONE, screenshot, seriousA11yViolations, signIn } from './support/browser.js';
+import { pdfFile } from '@nemo/rag/testing';
 import { PlatformApi, type Account } from './support/platform-api.js';
 
 const POLICY = [
@@ -93,7 +94,7 @@ describe('web UI on the local platform (npm start)', () => {
     await signIn(page, platform.url, user);
     await page.getByRole('link', { name: 'Documents' }).click();
     await page
-      .getByLabel('Document (text, Markdown or HTML)')
+      .getByLabel('Document (text, Markdown, HTML or PDF)')
       .setInputFiles({ name: 'refund-policy.md', mimeType: 'text/markdown', buffer: Buffer.from(POLICY) });
     await page.getByRole('button', { name: 'Upload' }).click();
     await expect
@@ -104,6 +105,18 @@ describe('web UI on the local platform (npm start)', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect.poll(() => page.locator('.hits li').first().textContent()).toContain('45 days');
     expect(await page.locator('.hits mark').first().textContent()).toMatch(/refund/i);
+    // A PDF goes up base64-encoded and is read from its text layer.
+    const pdf = pdfFile({ title: 'Shipping', pages: [{ lines: ['Parcels ship from the Leeds warehouse.'] }] });
+    await page
+      .getByLabel('Document (text, Markdown, HTML or PDF)')
+      .setInputFiles({ name: 'shipping.pdf', mimeType: 'application/pdf', buffer: Buffer.from(pdf) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await expect
+      .poll(() => page.locator('#upload-title ~ .status').textContent(), { timeout: 30_000 })
+      .toMatch(/^Indexed shipping\.pdf \(\d+ passages?\)\.$/);
+    await page.getByLabel('Search your documents').fill('Leeds warehouse');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => page.locator('.hits li').first().textContent()).toContain('Parcels ship from the Leeds');
     shots.push(await screenshot(page, 'documents-desktop'));
     await page.context().close();
   });
@@ -264,11 +277,11 @@ describe('web UI on the local platform (npm start)', () => {
     await page.getByRole('link', { name: 'Documents' }).click();
     const words = /^[A-Z][^{}]+\.$/;
     await expect.poll(() => page.locator('#list-title ~ .status').textContent()).toMatch(words);
-    const file = page.getByLabel('Document (text, Markdown or HTML)');
+    const file = page.getByLabel('Document (text, Markdown, HTML or PDF)');
     const upload = page.locator('#upload-title ~ .status');
-    await file.setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF') });
+    await file.setInputFiles({ name: 'notes.docx', mimeType: 'application/msword', buffer: Buffer.from('PK') });
     await page.getByRole('button', { name: 'Upload' }).click();
-    await expect.poll(() => upload.textContent()).toMatch(/Only \.txt, \.md and \.html/);
+    await expect.poll(() => upload.textContent()).toMatch(/Only \.txt, \.md, \.html and \.pdf/);
     await file.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Some notes.') });
     await page.getByRole('button', { name: 'Upload' }).click();
     await expect.poll(() => upload.textContent()).toMatch(words);

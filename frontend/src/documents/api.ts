@@ -26,9 +26,13 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   markdown: 'text/markdown',
   html: 'text/html',
   htm: 'text/html',
+  pdf: 'application/pdf',
 };
 
-/** The rag service reads text, Markdown and HTML; anything else is refused here with a reason. */
+/** Binary formats travel base64-encoded in the JSON body; the rest as text. */
+const BINARY: ReadonlySet<string> = new Set(['application/pdf']);
+
+/** The rag service reads text, Markdown, HTML and PDF; anything else is refused here with a reason. */
 export function contentTypeOf(fileName: string): string | undefined {
   return CONTENT_TYPES[fileName.split('.').pop()?.toLowerCase() ?? ''];
 }
@@ -57,10 +61,22 @@ export const documentsApi = {
   summarize: async (id: string) =>
     (await getJson<{ summary: string }>(`${BASE}/emails/${encodeURIComponent(id)}/summary`, { method: 'POST' }))
       .summary,
-  upload: (file: File, content: string, contentType: string, onProgress: (fraction: number) => void) =>
-    postWithProgress<DocumentInfo>(
+  upload: async (file: File, contentType: string, onProgress: (fraction: number) => void) => {
+    const body = BINARY.has(contentType)
+      ? { contentType, contentEncoding: 'base64', content: base64Of(await file.arrayBuffer()) }
+      : { contentType, content: await file.text() };
+    return postWithProgress<DocumentInfo>(
       `${BASE}/documents`,
-      { title: file.name, source: file.name, contentType, content },
+      { title: file.name, source: file.name, ...body },
       onProgress,
-    ),
+    );
+  },
 };
+
+/** Standard base64 of the bytes, in slices that stay under the argument limit of fromCharCode. */
+function base64Of(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}

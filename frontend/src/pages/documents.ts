@@ -15,13 +15,13 @@ export function passageView(hit: SearchHit, query: string): HTMLElement {
 }
 
 function uploadSection(onUploaded: () => void): HTMLElement {
-  const file = h('input', { type: 'file', name: 'file', accept: '.txt,.md,.markdown,.html,.htm' });
+  const file = h('input', { type: 'file', name: 'file', accept: '.txt,.md,.markdown,.html,.htm,.pdf' });
   const progress = h('progress', { max: 1, value: 0, hidden: true, 'aria-label': 'Upload progress' });
   const status = liveRegion();
   const form = h(
     'form',
     { class: 'inline' },
-    field('Document (text, Markdown or HTML)', file),
+    field('Document (text, Markdown, HTML or PDF)', file),
     h('button', { type: 'submit' }, 'Upload'),
   );
   form.addEventListener('submit', (e) => {
@@ -31,12 +31,11 @@ function uploadSection(onUploaded: () => void): HTMLElement {
     const type = contentTypeOf(chosen.name);
     if (!type)
       return void (status.textContent =
-        'Only .txt, .md and .html files can be indexed. Convert the file and try again.');
+        'Only .txt, .md, .html and .pdf files can be indexed. Convert the file and try again.');
     progress.hidden = false;
     status.textContent = `Uploading ${chosen.name}…`;
-    chosen
-      .text()
-      .then((content) => documentsApi.upload(chosen, content, type, (f) => (progress.value = f)))
+    documentsApi
+      .upload(chosen, type, (f) => (progress.value = f))
       .then((doc) => {
         status.textContent = `Indexed ${doc.title} (${doc.chunkCount} passages).`;
         form.reset();
