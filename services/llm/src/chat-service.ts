@@ -164,6 +164,9 @@ export class ChatService {
         expectedMs: Math.max(1, prepared.maxTokens * this.deps.settings.msPerToken),
         deadlineMs: this.deps.settings.leaseDeadlineMs,
         signal,
+        // The coordinator files its wait under the user (insights' GPU queue chart).
+        tenant: prepared.ctx.caller?.tenant,
+        userId: prepared.ctx.caller?.subject,
       });
     } catch (err) {
       releaseSlot();

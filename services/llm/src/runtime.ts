@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import {
   createPgPool,
   GpuLeaseClient,
-  InsightsEventsClient,
+  openInsightsEvents,
   pgCheck,
   postgresUrlFrom,
   type ReadinessCheck,
@@ -66,9 +66,7 @@ export async function openLlm(options: RuntimeOptions): Promise<LlmRuntime> {
     }));
   const pool = await openPool(config, options.secrets);
   const conversations = pool ? new ConversationStore(pool) : undefined;
-  const events = config.NEMO_INSIGHTS_URL
-    ? new InsightsEventsClient({ baseUrl: config.NEMO_INSIGHTS_URL, signer, logger })
-    : undefined;
+  const events = openInsightsEvents({ url: config.NEMO_INSIGHTS_URL, signer, logger });
   const leases = config.NEMO_COORDINATOR_URL
     ? new GpuLeaseClient({
         baseUrl: config.NEMO_COORDINATOR_URL,

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { S2SSigner } from '../auth/s2s-token.js';
 import { ErrorCode, NemoError, type ErrorBody } from '../errors.js';
-import { ServiceClient, type ServiceResponse } from '../http/service-client.js';
+import { ServiceClient, type CallOptions, type ServiceResponse } from '../http/service-client.js';
 
 export type GpuWorkload = 'llm' | 'asr';
 export type GpuWorkClass = 'realtime' | 'interactive' | 'batch';
@@ -30,6 +30,13 @@ export interface AcquireOptions {
   deadlineMs?: number;
   /** Aborting gives up the wait, or releases the lease once granted. */
   signal?: AbortSignal;
+  /**
+   * The user the GPU work is for, and their tenant: signed into the request's
+   * S2S token (as every service forwards a user), so the coordinator can file
+   * its wait under them in insights. Absent for platform work.
+   */
+  tenant?: string | undefined;
+  userId?: string | undefined;
 }
 
 interface GrantedBody {
@@ -67,7 +74,7 @@ export class GpuLeaseClient {
       const deadlineMs = deadlineAt === undefined ? undefined : Math.max(1, deadlineAt - Date.now());
       const body = { ...pick(opts), deadlineMs, holder: this.options.holder, ticket };
       const sentAt = Date.now();
-      const res = await this.post<GrantedBody>('/v1/leases', body, opts.signal);
+      const res = await this.post<GrantedBody>('/v1/leases', body, forwarded(opts));
       if (res.status === 201) return this.startLease(res.body, sentAt, opts);
       if (res.status !== 202) throw refusal(res);
     }
@@ -86,12 +93,12 @@ export class GpuLeaseClient {
     return lease;
   }
 
-  private async post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<ServiceResponse<T>> {
+  private async post<T>(path: string, body: unknown, call: CallOptions = {}): Promise<ServiceResponse<T>> {
     try {
-      return await this.http.call<T>(path, { method: 'POST', body, ...(signal ? { signal } : {}) });
+      return await this.http.call<T>(path, { ...call, method: 'POST', body });
     } catch (err) {
       // The caller's abort surfaces as its own reason, not as an upstream failure.
-      if (signal?.aborted) throw signal.reason;
+      if (call.signal?.aborted) throw call.signal.reason;
       throw err;
     }
   }
@@ -216,6 +223,15 @@ export class GpuLease {
     this.detach();
     this.ended.abort(reason);
   }
+}
+
+/** The caller's signal and the user the work is for, as call options. */
+function forwarded(opts: AcquireOptions): CallOptions {
+  return {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.tenant ? { tenant: opts.tenant } : {}),
+    ...(opts.userId ? { subject: opts.userId } : {}),
+  };
 }
 
 function pick(opts: AcquireOptions): Pick<AcquireOptions, 'workload' | 'class' | 'expectedMs'> {

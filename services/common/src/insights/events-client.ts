@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { S2SSigner } from '../auth/s2s-token.js';
 import { ServiceClient } from '../http/service-client.js';
-import type { InsightsEvent, NewInsightsEvent } from './events.js';
+import { InsightsEvent, type NewInsightsEvent } from './events.js';
 
 export interface InsightsEventsClientOptions {
   /** The insights service, e.g. http://nemo-insights:8080 (NEMO_INSIGHTS_URL). */
@@ -58,10 +58,26 @@ export class InsightsEventsClient {
     this.timer.unref();
   }
 
-  /** Queues one event; returns at once and never throws. */
+  /**
+   * Queues one event; returns at once and never throws. An event the schema
+   * refuses is dropped here, on its own: the intake refuses a whole batch
+   * for one bad event, which would take good events down with it.
+   */
   emit(event: NewInsightsEvent): void {
-    const full = { ...event, id: event.id ?? randomUUID(), at: event.at ?? new Date().toISOString() };
-    this.buffer.push(full);
+    const parsed = InsightsEvent.safeParse({
+      ...event,
+      id: event.id ?? randomUUID(),
+      at: event.at ?? new Date().toISOString(),
+    });
+    if (!parsed.success) {
+      this.counts.dropped += 1;
+      this.warn(
+        { type: event.type, issues: parsed.error.issues.map((i) => i.path.join('.')) },
+        'Dropped an invalid insights event',
+      );
+      return;
+    }
+    this.buffer.push(parsed.data);
     this.trim();
     if (this.buffer.length >= this.batchSize) void this.flush();
   }
@@ -125,4 +141,23 @@ export class InsightsEventsClient {
     this.lastWarnAt = now;
     this.options.logger?.warn({ ...fields, dropped: this.counts.dropped }, message);
   }
+}
+
+export interface InsightsEventsSetup extends Omit<InsightsEventsClientOptions, 'baseUrl' | 'logger'> {
+  /** NEMO_INSIGHTS_URL; unset means no events are sent. */
+  url: string | undefined;
+  logger: Logger;
+}
+
+/**
+ * The client a service sends its events through, or undefined when no
+ * insights service is configured: then it says so once, at start-up.
+ */
+export function openInsightsEvents(setup: InsightsEventsSetup): InsightsEventsClient | undefined {
+  const { url, ...options } = setup;
+  if (!url) {
+    setup.logger.info('Disabled insights events: NEMO_INSIGHTS_URL is not set');
+    return undefined;
+  }
+  return new InsightsEventsClient({ ...options, baseUrl: url });
 }

@@ -15,15 +15,29 @@ import { z } from 'zod';
  * | `transcript.text`     | transcription | transcriptId, text (counted into top terms, then kept raw)    |
  *
  * `id` makes intake idempotent: a batch sent twice is counted once.
+ *
+ * `tenant` is the tenant the work was done for. Work done for no user (a
+ * platform job, a call whose token names no tenant) is filed under
+ * {@link PLATFORM_TENANT}, which only admins see.
  */
 const Name = z.string().min(1).max(128);
 const Count = z.number().int().min(0).max(1e9);
+
+/** Tenant names, as the gateway creates them. */
+export const TENANT_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * The tenant of platform work: events without a user's tenant. The gateway
+ * does not let a user tenant take this name, so no user sees these events
+ * as their own tenant's; admins see them with every other tenant.
+ */
+export const PLATFORM_TENANT = 'platform';
 
 const envelope = {
   id: z.uuid(),
   /** When it happened (ISO 8601); rollups bucket by this, not by arrival. */
   at: z.iso.datetime({ offset: true }),
-  tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a lowercase tenant name'),
+  tenant: z.string().regex(TENANT_PATTERN, 'a lowercase tenant name'),
   /** The user the work was done for; absent for platform work. */
   userId: Name.optional(),
 };
