@@ -18,6 +18,7 @@ import { Upstreams } from './proxy/upstreams.js';
 import { webSocketUpgradeHandler } from './proxy/websocket.js';
 import { Gate, type BucketRule, type GateRules } from './rate-limit/gate.js';
 import { admit, rateLimitPlugin, type AdmissionOptions, type FailMode } from './rate-limit/plugin.js';
+import { adminPlatformRoutes } from './routes/admin-platform.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { authRoutes } from './routes/auth.js';
@@ -41,6 +42,8 @@ export interface GatewaySettings {
   peers: Partial<Record<PeerService, string>>;
   /** The web UI's static build; not served when it has no index.html. */
   webRoot: string | undefined;
+  /** See NEMO_PLATFORM_STATUS_FILE; absent in local mode. */
+  platformStatusFile?: string | undefined;
 }
 
 export interface GatewayDeps {
@@ -83,6 +86,7 @@ export function settingsFrom(
     timeouts: { defaultMs: config.NEMO_UPSTREAM_TIMEOUT_MS, generationMs: config.NEMO_GENERATION_TIMEOUT_MS },
     peers,
     webRoot,
+    platformStatusFile: config.NEMO_PLATFORM_STATUS_FILE,
   };
 }
 
@@ -143,6 +147,7 @@ export async function build(deps: GatewayDeps, svc: GatewayServices = createServ
   authRoutes(app, svc);
   apiKeyRoutes(app, svc);
   adminUserRoutes(app, svc);
+  adminPlatformRoutes(app, svc, settings.platformStatusFile);
   await openAiRoutes(app, svc);
   await serviceProxyRoutes(app, svc);
   if (settings.webRoot) await webUiRoutes(app, settings.webRoot);

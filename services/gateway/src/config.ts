@@ -40,6 +40,8 @@ export const gatewayConfigSchema = baseConfigSchema.extend(datastoreConfigSchema
   /** Hops of reverse proxies (the ingress) whose X-Forwarded-For is trusted. */
   NEMO_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
   NEMO_WEB_ROOT: z.string().optional(),
+  /** In a cluster: the NemoPlatform's status, which the operator mounts from a ConfigMap. */
+  NEMO_PLATFORM_STATUS_FILE: z.string().optional(),
   NEMO_LLM_URL: peerUrl,
   NEMO_TRANSCRIPTION_URL: peerUrl,
   NEMO_RAG_URL: peerUrl,

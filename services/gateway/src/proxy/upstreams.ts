@@ -26,6 +26,8 @@ export interface UpstreamResponse {
   body: Dispatcher.ResponseData['body'];
 }
 
+const READINESS_TIMEOUT_MS = 2_000;
+
 /**
  * Calls peer services on behalf of a signed-in user: a fresh S2S token (with
  * the user as subject and tenant), the request id, trace context, one shared
@@ -87,6 +89,25 @@ export class Upstreams {
       throw upstreamStatusError(call.service, res.statusCode, header(res.headers['retry-after']));
     }
     return { status: res.statusCode, headers: res.headers, body: res.body };
+  }
+
+  /** The peer's own /ready as this gateway sees it (2 s at most); never throws. */
+  async readiness(service: PeerService): Promise<{ ready: boolean; detail: string }> {
+    try {
+      const res = await this.agent.request({
+        origin: this.originOf(service),
+        path: '/ready',
+        method: 'GET',
+        headersTimeout: READINESS_TIMEOUT_MS,
+        bodyTimeout: READINESS_TIMEOUT_MS,
+      });
+      await res.body.dump().catch(() => undefined);
+      return res.statusCode === 200
+        ? { ready: true, detail: 'ready' }
+        : { ready: false, detail: `answered ${String(res.statusCode)}` };
+    } catch (err) {
+      return { ready: false, detail: upstreamTransportError(service, err).message };
+    }
   }
 
   async close(): Promise<void> {
