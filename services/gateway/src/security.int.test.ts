@@ -211,6 +211,18 @@ describe('hostile requests against the gateway (real PostgreSQL and Redis; a tes
       code: 'NEMO_ERR_VALIDATION',
     },
     {
+      name: "a new user in the platform's reserved tenant",
+      request: async () => {
+        const admin = await h.login(await h.createUser('admin'));
+        return {
+          ...bearer(admin.accessToken, '/admin/users', 'POST'),
+          payload: { username: 'sneaky', password: 'long-enough-password', tenant: 'platform' },
+        };
+      },
+      status: 400,
+      code: 'NEMO_ERR_VALIDATION',
+    },
+    {
       name: 'an oversized sign-in body',
       request: () => ({ method: 'POST', url: '/auth/login', payload: { username: 'a', password: 'p'.repeat(10_000) } }),
       status: 413,

@@ -1,4 +1,4 @@
-import { ErrorCode, NemoError, notFound } from '@nemo/common';
+import { ErrorCode, NemoError, notFound, PLATFORM_TENANT } from '@nemo/common';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { errorResponses, IdParams, NewUserBody, Page, User, UserPatch } from '../schemas.js';
@@ -23,6 +23,13 @@ export function adminUserRoutes(app: FastifyInstance, svc: GatewayServices): voi
       },
     },
     async (request, reply) => {
+      // Insights files work done for no user under this tenant; a user tenant of that name would see it.
+      if (request.body.tenant === PLATFORM_TENANT) {
+        throw new NemoError(
+          ErrorCode.Validation,
+          `The tenant name "${PLATFORM_TENANT}" is reserved for the platform's own work; choose another tenant name.`,
+        );
+      }
       const user = await svc.users.create({ ...request.body, role: request.body.role ?? 'user' });
       return reply.code(201).send(user);
     },
