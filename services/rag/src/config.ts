@@ -17,6 +17,8 @@ export const ragConfigSchema = baseConfigSchema.extend({
   /** Local mode: a whole PostgreSQL URL instead of host settings and a password file. */
   NEMO_POSTGRES_URL: z.string().optional(),
   NEMO_LLM_URL: z.url().optional(),
+  /** The insights service: one `rag.query` event per search. Unset: no events. */
+  NEMO_INSIGHTS_URL: z.url().optional(),
 });
 export type RagConfig = z.infer<typeof ragConfigSchema>;
 

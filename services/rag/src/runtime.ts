@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   createPgPool,
+  openInsightsEvents,
   postgresUrlFrom,
   type ReadinessCheck,
   pgCheck,
@@ -82,6 +83,8 @@ export async function openRag(options: OpenRagOptions): Promise<RagRuntime> {
     logger.error({ err }, 'Failed to re-encrypt under the primary key'),
   );
   const pool: pg.Pool | undefined = emails?.pool;
+  const { signer } = options;
+  const events = signer ? openInsightsEvents({ url: config.NEMO_INSIGHTS_URL, signer, logger }) : undefined;
   return {
     services: {
       store,
@@ -90,6 +93,7 @@ export async function openRag(options: OpenRagOptions): Promise<RagRuntime> {
       ingestor,
       jobs,
       emails: emails?.service,
+      events,
     },
     checks: pool ? { postgres: pgCheck(pool) } : {},
     rotation,
@@ -98,6 +102,7 @@ export async function openRag(options: OpenRagOptions): Promise<RagRuntime> {
       await rotation;
       await store.close();
       await pool?.end();
+      await events?.close();
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { InsightsEventsClient } from '@nemo/common';
 import type { Embedder } from './embedder.js';
 import type { EmailService } from './email/email-service.js';
 import type { IngestionJobs } from './ingest/ingestion-jobs.js';
@@ -14,4 +15,6 @@ export interface RagServices {
   jobs: IngestionJobs;
   /** Absent when no PostgreSQL is configured. */
   emails: EmailService | undefined;
+  /** Absent when no insights service is configured: searches are not counted. */
+  events: InsightsEventsClient | undefined;
 }

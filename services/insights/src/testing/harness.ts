@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createLogger, createPgPool, keyFromPem, S2SSigner, S2SVerifier } from '@nemo/common';
+import { createLogger, createPgPool, keyFromPem, S2SSigner, S2SVerifier, type S2SKey } from '@nemo/common';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { build } from '../app.js';
@@ -7,10 +7,10 @@ import { migrate } from '../migrate.js';
 
 /** Test-only wiring: a throwaway S2S key pair, and a database of its own per test file on the real server. */
 const { privateKey } = generateKeyPairSync('ed25519');
-const key = await keyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }), 'test key');
-const gatewaySigner = new S2SSigner({ issuer: 'gateway', key });
-const ragSigner = new S2SSigner({ issuer: 'rag', key });
-export const verifier = new S2SVerifier({ audience: 'insights', keys: { primary: key, previous: undefined } });
+const testKey = await keyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }), 'test key');
+const verifierFor = (key: S2SKey) =>
+  new S2SVerifier({ audience: 'insights', keys: { primary: key, previous: undefined } });
+export const verifier = verifierFor(testKey);
 export const BUDGETS = { chatTokensPerDay: 1_000, audioSecondsPerDay: 600 };
 
 export interface User {
@@ -19,9 +19,18 @@ export interface User {
   role: 'admin' | 'user';
 }
 
+export interface InsightsOptions {
+  /** The S2S key every token is signed with; give the one a sender under test signs with. */
+  key?: S2SKey;
+  /** Listen on a loopback port, for senders that call over HTTP (see `url`). */
+  listen?: boolean;
+}
+
 export interface Insights {
   app: FastifyInstance;
   pool: pg.Pool;
+  /** Where it listens, when started with `listen`. */
+  url: string | undefined;
   /** A call from a platform service (no forwarded user), as producers make. */
   asService(method: 'GET' | 'POST', url: string, payload?: object): Promise<LightMyRequestResponse>;
   /** A call the gateway forwards for a signed-in user: a GET, or a POST when there is a payload. */
@@ -29,23 +38,28 @@ export interface Insights {
   close(): Promise<void>;
 }
 
-export async function startInsights(postgresUrl: string): Promise<Insights> {
+export async function startInsights(postgresUrl: string, options: InsightsOptions = {}): Promise<Insights> {
+  const key = options.key ?? testKey;
+  const gatewaySigner = new S2SSigner({ issuer: 'gateway', key });
+  const ragSigner = new S2SSigner({ issuer: 'rag', key });
   const db = await freshDatabase(postgresUrl);
   const pool = createPgPool(db.url);
   await migrate(pool);
   const app = build({
     pool,
     logger: createLogger({ service: 'insights', level: 'silent' }),
-    s2s: verifier,
+    s2s: options.key ? verifierFor(key) : verifier,
     budgets: BUDGETS,
     retentionDays: 30,
     retentionSweepMs: 0,
   });
   await app.ready();
+  const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : undefined;
   const auth = async (token: Promise<string>) => ({ authorization: `Bearer ${await token}` });
   return {
     app,
     pool,
+    url,
     asService: async (method, url, payload) =>
       app.inject({ method, url, headers: await auth(ragSigner.token('insights')), ...(payload ? { payload } : {}) }),
     asUser: async (user, url, payload) =>

@@ -26,6 +26,13 @@ export function searchRoutes(app: FastifyInstance, svc: RagServices): void {
         minScore: request.body.minScore,
         filters: request.body.filters,
       });
+      // Every search counts, the llm's grounding included; an empty answer is one that found nothing.
+      svc.events?.emit({
+        type: 'rag.query',
+        tenant,
+        ...(request.caller?.subject ? { userId: request.caller.subject } : {}),
+        results: hits.length,
+      });
       return { results: hits.map(hitView) };
     },
   );

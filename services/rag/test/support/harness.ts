@@ -13,7 +13,7 @@ import { openRag, type RagRuntime } from '../../src/runtime.js';
 /** Test wiring: the real embedding model, a temp data dir and secrets dir, a throwaway S2S key pair. */
 const { privateKey } = generateKeyPairSync('ed25519');
 export const s2sPem = privateKey.export({ type: 'pkcs8', format: 'pem' });
-const s2sKey = await keyFromPem(s2sPem, 'test key');
+export const s2sKey = await keyFromPem(s2sPem, 'test key');
 export const signer = new S2SSigner({ issuer: 'gateway', key: s2sKey });
 const verifier = new S2SVerifier({ audience: 'rag', keys: { primary: s2sKey, previous: undefined } });
 export const silentLogger = createLogger({ service: 'rag', level: 'silent' });
@@ -44,6 +44,9 @@ export class CountingEmbedder implements Embedder {
   }
 }
 
+/** The user the harness's calls are made for, in a tenant. */
+export const userOf = (tenant: string): string => `user-of-${tenant}`;
+
 export const newKey = (): string => randomBytes(32).toString('base64url');
 
 export function secretsDir(secrets: Record<string, string>): string {
@@ -57,6 +60,8 @@ export interface RagOptions {
   dataDir?: string;
   secretsDir?: string;
   env?: Record<string, string>;
+  /** Signs rag's own calls (llm summaries, insights events). */
+  outbound?: S2SSigner;
 }
 
 export interface Rag {
@@ -82,6 +87,7 @@ export async function startRag(options: RagOptions): Promise<Rag> {
     secrets: new SecretStore(secrets),
     logger: silentLogger,
     embedder: options.embedder,
+    ...(options.outbound ? { signer: options.outbound } : {}),
   });
   const app = build({ logger: silentLogger, s2s: verifier, services: runtime.services, checks: runtime.checks });
   await app.ready();
@@ -91,7 +97,7 @@ export async function startRag(options: RagOptions): Promise<Rag> {
     dataDir,
     secretsDir: secrets,
     async inject(method, url, tenant, payload) {
-      const token = await signer.token('rag', tenant ? `user-of-${tenant}` : undefined, tenant);
+      const token = await signer.token('rag', tenant ? userOf(tenant) : undefined, tenant);
       return app.inject({
         method,
         url,
