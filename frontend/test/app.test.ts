@@ -248,6 +248,13 @@ describe('web UI on the local platform (npm start)', () => {
     const page = await openPage(PHONE);
     await signIn(page, platform.url, platform.admin);
     await page.getByRole('link', { name: 'Admin' }).click();
+    // Platform health: every service's own /ready as the gateway sees it; no NemoPlatform under npm start.
+    const health = page.locator('section[aria-labelledby="health-title"]');
+    await expect.poll(() => health.getAttribute('aria-busy')).toBeNull();
+    const shown = await health.textContent();
+    for (const service of ['llm', 'rag', 'emotion', 'insights', 'coordinator'])
+      expect(shown).toContain(`${service}: ready`);
+    expect(shown).toContain('Running locally (npm start)');
     await page.getByLabel('Username').fill('new-person');
     await page.getByLabel('Password (12+ characters)').fill('a-long-enough-password');
     await page.getByLabel('Tenant').fill('acme');
