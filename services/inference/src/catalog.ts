@@ -18,7 +18,7 @@ export type ModelTask = (typeof ModelTask)[keyof typeof ModelTask];
 export interface CatalogModel {
   readonly name: string;
   readonly task: ModelTask;
-  readonly format: 'onnx' | 'gguf' | 'ctranslate2';
+  readonly format: 'onnx' | 'gguf' | 'ctranslate2' | 'builtin';
   readonly license: string;
   readonly source: string;
   readonly basedOn?: string;

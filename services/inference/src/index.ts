@@ -12,3 +12,7 @@ export * from './ort-session.js';
 export * from './sentence-encoder.js';
 export * from './vad.js';
 export * from './asr.js';
+export * from './clustering.js';
+export * from './diarization.js';
+export * from './fft.js';
+export * from './speaker-embedding.js';

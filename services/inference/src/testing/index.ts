@@ -1,2 +1,3 @@
 export * from './speech.js';
+export * from './der.js';
 export * from './wer.js';
