@@ -3,7 +3,7 @@
 -- ARGV: slots, leaseMs, maxQueue, ticketTtlMs, member, headStartMs,
 --       deadlineMs (0: none), expectedMs, leaseId, workload, class, holder
 -- Returns {'granted', slot, expiresAt, enqueuedAt}
---       | {'wait', position, estimateMs}
+--       | {'wait', position, estimateMs, waitedMs}
 --       | {'denied', reason, estimateMs}
 local slots, lease_ms, max_queue, ticket_ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local member, head_start, deadline, expected = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
@@ -56,7 +56,7 @@ end
 redis.call('HSET', TICKET_SEEN, member, now + ticket_ttl)
 
 local rank = live_rank()
-if rank >= #free then return {'wait', rank, estimate(rank)} end
+if rank >= #free then return {'wait', rank, estimate(rank), now - (tonumber(score) + head_start)} end
 
 redis.call('ZREM', QUEUE, member)
 redis.call('HDEL', TICKET_SEEN, member)

@@ -1,4 +1,11 @@
-import { createServiceApp, redisCheck, pgCheck, type Logger, type S2SVerifier } from '@nemo/common';
+import {
+  createServiceApp,
+  redisCheck,
+  pgCheck,
+  type InsightsEventsClient,
+  type Logger,
+  type S2SVerifier,
+} from '@nemo/common';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
@@ -27,6 +34,8 @@ export interface CoordinatorDeps {
   pollMs?: number;
   /** A waiter silent for this long has gone (default: five polls, at least 2 s). */
   ticketTtlMs?: number;
+  /** Where lease decisions go as `gpu.wait` events; the caller closes it. */
+  events?: InsightsEventsClient | undefined;
 }
 
 /** The coordinator app, ready for `listen` or `inject`. Closing it closes nothing it was given. */
@@ -54,7 +63,7 @@ export function build(deps: CoordinatorDeps): FastifyInstance {
   app.setSchemaErrorFormatter(formatValidationErrors);
   const ledger = new Ledger(pool, logger, () => metrics.ledgerErrors.inc());
   const waker = new Waker(redis.duplicate(), store.freedChannel);
-  const arbiter = new Arbiter({ store, waker, ledger, metrics }, { ...settings, pollMs });
+  const arbiter = new Arbiter({ store, waker, ledger, metrics, events: deps.events }, { ...settings, pollMs });
   const stopping = new AbortController();
   void app.register(leaseRoutes, { arbiter, store, stopping: stopping.signal });
   installLedgerSweep(app, ledger, settings.leaseMs);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, NemoError } from '@nemo/common';
+import { ErrorCode, NemoError, PLATFORM_TENANT, type InsightsEventsClient } from '@nemo/common';
 import { headStarts, type WorkClass, type Workload } from './classes.js';
 import type { ArbiterSettings } from './config.js';
 import type { Ledger, Outcome } from './ledger.js';
@@ -23,6 +23,9 @@ export interface AcquireInput {
   holder: string;
   /** The caller's ticket: asking again with it keeps the place in the queue. */
   ticket?: string | undefined;
+  /** The user the work is for (from the S2S token), for insights; absent for platform work. */
+  tenant?: string | undefined;
+  userId?: string | undefined;
 }
 
 export type AcquireOutcome =
@@ -39,6 +42,8 @@ export interface WaitSignals {
 
 interface PollWindow {
   ticket: string;
+  /** Whom the decision is filed under in insights. */
+  who: { tenant: string; userId: string | undefined };
   /** When the caller stops waiting altogether (Infinity: no deadline). */
   deadline: number;
   /** When this long poll answers "still queued". */
@@ -57,7 +62,14 @@ export class Arbiter {
   private readonly headStart: Readonly<Record<WorkClass, number>>;
 
   constructor(
-    private readonly parts: { store: LeaseStore; waker: Waker; ledger: Ledger; metrics: CoordinatorMetrics },
+    private readonly parts: {
+      store: LeaseStore;
+      waker: Waker;
+      ledger: Ledger;
+      metrics: CoordinatorMetrics;
+      /** Absent without an insights service: decisions are then only in metrics and the ledger. */
+      events?: InsightsEventsClient | undefined;
+    },
     private readonly settings: ArbiterSettings & { pollMs: number },
   ) {
     this.headStart = headStarts(settings.priorities, settings.agingWindowMs);
@@ -77,12 +89,18 @@ export class Arbiter {
     };
     const now = Date.now();
     const deadline = input.deadlineMs === undefined ? Infinity : now + input.deadlineMs;
-    const window: PollWindow = { deadline, pollEnds: Math.min(deadline, now + this.settings.longPollMs), ticket };
+    const window: PollWindow = {
+      deadline,
+      pollEnds: Math.min(deadline, now + this.settings.longPollMs),
+      ticket,
+      who: { tenant: input.tenant ?? PLATFORM_TENANT, userId: input.userId },
+    };
     const stop = AbortSignal.any([signals.callerGone, signals.stopping]);
     for (;;) {
       const result = await this.parts.store.acquire(request);
-      if (result.kind === 'granted') return this.granted(request, result, signals.callerGone);
-      if (result.kind === 'denied') throw this.deny(request, result.reason, result.estimateMs);
+      if (result.kind === 'granted') return this.granted(request, result, window, signals.callerGone);
+      // Refused on arrival (queue full, or no slot expected in time): it waited for nothing.
+      if (result.kind === 'denied') throw this.refuse(request, window, { ...result, waitedMs: 0 });
       const outcome = await this.stillWaiting(request, result, window, signals);
       if (outcome) return outcome;
       const nearFront = result.position < this.settings.slots;
@@ -100,7 +118,11 @@ export class Arbiter {
     if (signals.callerGone.aborted) return this.abandon(request);
     if (Date.now() >= window.deadline) {
       await this.parts.store.leave(request.member);
-      throw this.deny(request, 'deadline', result.estimateMs);
+      throw this.refuse(request, window, {
+        reason: 'deadline',
+        estimateMs: result.estimateMs,
+        waitedMs: result.waitedMs,
+      });
     }
     if (Date.now() >= window.pollEnds || signals.stopping.aborted) {
       return { kind: 'queued', ticket: window.ticket, position: result.position, retryAfterMs: result.estimateMs };
@@ -130,6 +152,7 @@ export class Arbiter {
   private async granted(
     request: TicketRequest,
     result: Extract<AcquireResult, { kind: 'granted' }>,
+    window: PollWindow,
     callerGone: AbortSignal,
   ): Promise<AcquireOutcome> {
     const grantedAt = result.expiresAt - this.settings.leaseMs;
@@ -137,6 +160,7 @@ export class Arbiter {
     const { metrics, ledger } = this.parts;
     metrics.granted.inc({ workload: request.workload, class: request.workClass });
     metrics.waitSeconds.observe({ class: request.workClass }, waitMs / 1000);
+    this.record(request, window, 'granted', waitMs);
     const { leaseId, workload, workClass, holder, expectedMs } = request;
     const { slot, expiresAt } = result;
     await ledger.granted({ id: leaseId, workload, workClass, holder, expectedMs, slot, expiresAt, grantedAt, waitMs });
@@ -151,6 +175,30 @@ export class Arbiter {
   private async abandon(request: TicketRequest): Promise<AcquireOutcome> {
     await this.parts.store.leave(request.member);
     return { kind: 'abandoned' };
+  }
+
+  /** A refusal (429 to the caller), filed in insights with how long the request had waited. */
+  private refuse(
+    request: TicketRequest,
+    window: PollWindow,
+    refusal: { reason: DenyReason; estimateMs: number; waitedMs: number },
+  ): NemoError {
+    this.record(request, window, 'denied', refusal.waitedMs);
+    return this.deny(request, refusal.reason, refusal.estimateMs);
+  }
+
+  /** One `gpu.wait` event per decision: the wait from request to grant or refusal. */
+  private record(request: TicketRequest, window: PollWindow, outcome: 'granted' | 'denied', waitMs: number): void {
+    const { tenant, userId } = window.who;
+    this.parts.events?.emit({
+      type: 'gpu.wait',
+      tenant,
+      ...(userId ? { userId } : {}),
+      workload: request.workload,
+      class: request.workClass,
+      waitMs: Math.max(0, Math.round(waitMs)),
+      outcome,
+    });
   }
 
   private deny(request: TicketRequest, reason: DenyReason, estimateMs: number): NemoError {

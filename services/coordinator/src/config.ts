@@ -18,6 +18,8 @@ export const coordinatorConfigSchema = baseConfigSchema.extend(datastoreConfigSc
   NEMO_AGING_WINDOW_MS: positiveInt(10_000),
   /** Longest a request waits in one call before it is told to ask again. */
   NEMO_LONG_POLL_MS: positiveInt(20_000),
+  /** The insights service: one `gpu.wait` event per grant or refusal. Unset: no events. */
+  NEMO_INSIGHTS_URL: z.url().optional(),
 });
 export type CoordinatorConfig = z.infer<typeof coordinatorConfigSchema>;
 

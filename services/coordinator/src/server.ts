@@ -1,8 +1,10 @@
 import {
   createPgPool,
   createRedis,
+  openInsightsEvents,
   postgresUrlFrom,
   redisUrlFrom,
+  S2SSigner,
   S2SVerifier,
   serve,
   startServiceBase,
@@ -23,9 +25,13 @@ const applied = await migrate(pool);
 if (applied.length) logger.info({ migrations: applied }, 'Applied migrations');
 
 const settings = arbiterSettings(config);
-const app = build({ settings, redis, pool, logger, service, s2s: new S2SVerifier({ audience: service, keys }) });
+const signer = new S2SSigner({ issuer: service, key: keys.primary });
+const events = openInsightsEvents({ url: config.NEMO_INSIGHTS_URL, signer, logger });
+const s2s = new S2SVerifier({ audience: service, keys });
+const app = build({ settings, redis, pool, logger, service, s2s, events });
 logger.info({ slots: settings.slots, leaseMs: settings.leaseMs, maxQueue: settings.maxQueue }, 'Configured GPU slots');
 await serve(base, config, app, [
+  { name: 'insights', close: () => events?.close() },
   { name: 'redis', close: () => redis.quit().then(() => undefined) },
   { name: 'postgres', close: () => pool.end() },
 ]);

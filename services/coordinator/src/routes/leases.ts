@@ -28,7 +28,12 @@ export function leaseRoutes(app: FastifyInstance, opts: LeaseRoutesOptions, done
     { schema: { body: AcquireBody, response: { 201: GrantedReply, 202: QueuedReply } } },
     async (request, reply) => {
       const { class: workClass, ...rest } = request.body;
-      const outcome = await arbiter.acquire({ ...rest, workClass }, { callerGone: callerGone(reply), stopping });
+      // The user the work is for comes from the verified token, as everywhere: never from the body.
+      const who = { tenant: request.caller?.tenant, userId: request.caller?.subject };
+      const outcome = await arbiter.acquire(
+        { ...rest, workClass, ...who },
+        { callerGone: callerGone(reply), stopping },
+      );
       return answerAcquire(reply, outcome);
     },
   );

@@ -29,7 +29,8 @@ export interface TicketRequest {
 
 export type AcquireResult =
   | { kind: 'granted'; slot: number; expiresAt: number; enqueuedAt: number }
-  | { kind: 'wait'; position: number; estimateMs: number }
+  /** waitedMs: time in the queue so far, on Redis's clock (as grant waits are). */
+  | { kind: 'wait'; position: number; estimateMs: number; waitedMs: number }
   | { kind: 'denied'; reason: DenyReason; estimateMs: number };
 export type DenyReason = 'queue_full' | 'deadline';
 
@@ -89,7 +90,7 @@ export class LeaseStore {
       t.holder,
     ])) as Reply;
     if (kind === 'granted') return { kind, slot: Number(a), expiresAt: Number(b), enqueuedAt: Number(c) };
-    if (kind === 'wait') return { kind, position: Number(a), estimateMs: Number(b) };
+    if (kind === 'wait') return { kind, position: Number(a), estimateMs: Number(b), waitedMs: Number(c) };
     return { kind: 'denied', reason: a as DenyReason, estimateMs: Number(b) };
   }
 

@@ -8,6 +8,7 @@ import {
   S2SSigner,
   S2SVerifier,
   type AcquireOptions,
+  type InsightsEventsClient,
 } from '@nemo/common';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -51,6 +52,8 @@ export interface CoordinatorOptions {
   pollMs?: number;
   /** Wait out the first-contact hold before returning (default true). */
   warm?: boolean;
+  /** Where lease decisions go as insights events. */
+  events?: InsightsEventsClient;
 }
 
 export async function startCoordinator(opts: CoordinatorOptions): Promise<Coordinator> {
@@ -64,6 +67,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Coordi
     s2s: verifier,
     keyPrefix: prefix,
     pollMs: opts.pollMs ?? 20,
+    events: opts.events,
   });
   await app.ready();
   await redis.ping().catch(() => new Promise((resolve) => redis.once('ready', resolve)));
