@@ -49,6 +49,13 @@ describe('NemoPlatform lifecycle', () => {
     expect(deployments.items.map((d) => d.metadata?.name)).toContain('alpha-gateway');
     const events = await platformEvents(cluster, namespace, 'alpha');
     expect(events.map((e) => e.reason)).toContain('Ready');
+
+    // The gateway's admin page reads this ConfigMap: it catches up with the status one reconcile later.
+    const published = async () => {
+      const cm = await cluster.core.readNamespacedConfigMap({ namespace, name: 'alpha-status' });
+      return (JSON.parse(cm.data?.['status.json'] ?? '{}') as { status?: { phase?: string } }).status?.phase;
+    };
+    await expect.poll(published, { timeout: 10_000 }).toBe('Ready');
   });
 
   it('serves /healthz, /readyz and /metrics', async () => {

@@ -21,7 +21,6 @@ interface PlatformHealth {
   platform?: {
     name: string;
     namespace: string;
-    writtenAt?: string;
     status: {
       phase?: string;
       conditions?: Condition[];
@@ -64,9 +63,8 @@ function platformView(health: PlatformHealth): HTMLElement[] {
   const platform = health.platform;
   if (!platform) return [h('p', { class: 'error' }, health.platformError ?? 'The platform status is not available.')];
   const { phase = 'Unknown', conditions = [], components } = platform.status;
-  const when = platform.writtenAt ? ` (as of ${new Date(platform.writtenAt).toLocaleTimeString()})` : '';
   return [
-    h('p', {}, `NemoPlatform ${platform.namespace}/${platform.name}: `, h('strong', {}, phase), when),
+    h('p', {}, `NemoPlatform ${platform.namespace}/${platform.name}: `, h('strong', {}, phase)),
     h(
       'ul',
       { class: 'checks' },

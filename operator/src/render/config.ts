@@ -1,6 +1,7 @@
 import type { NemoPlatform } from '../api/types.js';
 import { activeCalls, GPU_COMPONENTS, PROFILES, type Component } from './components.js';
 import { childMeta, childName } from './metadata.js';
+import { PLATFORM_STATUS_FILE } from './platform-status.js';
 import type { KubeObject } from './kube-object.js';
 import type { ResolvedSpec } from './spec-defaults.js';
 
@@ -37,6 +38,7 @@ const COMPONENT_SETTINGS: Readonly<Record<Component, (spec: ResolvedSpec) => Rec
     NEMO_REFRESH_TOKEN_TTL: spec.gateway.auth.refreshTokenTTL,
     // Behind an ingress the client address is the first X-Forwarded-For hop.
     NEMO_TRUST_PROXY_HOPS: spec.gateway.ingress.enabled ? '1' : '0',
+    NEMO_PLATFORM_STATUS_FILE: PLATFORM_STATUS_FILE,
   }),
   llm: (spec) => ({
     NEMO_MODEL: spec.llm.model.name,

@@ -7,6 +7,7 @@ import type { KubeObject } from './kube-object.js';
 import { gatewayIngress, service } from './network.js';
 import { networkPolicies } from './network-policy.js';
 import { SPEC_HASH_ANNOTATION } from './owned-kinds.js';
+import { platformStatusConfigMap } from './platform-status.js';
 import { resolveSpec } from './spec-defaults.js';
 import { modelCacheClaim, ragIndexClaim } from './storage.js';
 import { deployment, serviceAccount } from './workload.js';
@@ -45,6 +46,7 @@ export function render(platform: NemoPlatform, facts: ClusterFacts): KubeObject[
       deployment(platform, spec, component, facts),
     );
   }
+  objects.push(platformStatusConfigMap(platform));
   const ingress = gatewayIngress(platform, spec);
   if (ingress) objects.push(ingress);
   objects.push(...networkPolicies(platform, spec));

@@ -120,6 +120,22 @@ describe('render reacts to its inputs', () => {
     expect(hashOf(after, 'nemo-gateway')).toBe(hashOf(before, 'nemo-gateway'));
   });
 
+  it("publishes the platform's status for the gateway without rolling any pod", () => {
+    const ready = { ...base, status: { phase: 'Ready' as const, observedGeneration: 1 } };
+    const [before, after] = [render(base, FACTS), render(ready, FACTS)];
+    const published = after.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'nemo-status');
+    expect(JSON.parse((published?.['data'] as Record<string, string>)['status.json']!)).toEqual({
+      name: 'nemo',
+      namespace: 'ai',
+      generation: 1,
+      status: { phase: 'Ready', observedGeneration: 1 },
+    });
+    expect(podSpecs(after)).toEqual(podSpecs(before));
+    expect(workloads(after).map((o) => podTemplate(o).metadata)).toEqual(
+      workloads(before).map((o) => podTemplate(o).metadata),
+    );
+  });
+
   it('rolls every pod when the platform secret changes', () => {
     const before = render(base, FACTS);
     const after = render(base, { secretHash: 'rotated' });

@@ -7,6 +7,7 @@ import { contentHash } from './hash.js';
 import type { KubeObject } from './kube-object.js';
 import { childMeta, childName, commonLabels, selectorLabels } from './metadata.js';
 import { CONFIG_HASH_ANNOTATION, PLATFORM_LABEL } from './owned-kinds.js';
+import { PLATFORM_STATUS_MOUNT, platformStatusVolume } from './platform-status.js';
 import { secretProjections } from './secrets.js';
 import { RESTRICTED_CONTAINER, restrictedPodSecurity, SECRET_FILE_MODE } from './security.js';
 import type { ResolvedSpec } from './spec-defaults.js';
@@ -47,6 +48,7 @@ function volumes(platform: NemoPlatform, spec: ResolvedSpec, component: Componen
   if (component === 'rag') {
     list.push({ name: 'data', persistentVolumeClaim: { claimName: childName(platform, 'rag-index') } });
   }
+  if (component === 'gateway') list.push(platformStatusVolume(platform));
   return list;
 }
 
@@ -57,6 +59,7 @@ function mounts(component: Component): V1VolumeMount[] {
   ];
   if (PROFILES[component].usesModels) list.push({ name: 'models', mountPath: MODELS_DIR, readOnly: true });
   if (component === 'rag') list.push({ name: 'data', mountPath: RAG_DATA_DIR });
+  if (component === 'gateway') list.push(PLATFORM_STATUS_MOUNT);
   return list;
 }
 

@@ -10,13 +10,14 @@ export interface PeerReadiness {
   detail: string;
 }
 
-/** The NemoPlatform as the operator last described it (see operator/src/render/platform-status.ts). */
+/**
+ * The NemoPlatform as the operator last described it (operator/src/render/platform-status.ts);
+ * the kubelet refreshes the mounted file within about a minute.
+ */
 export interface PlatformStatusFile {
   name: string;
   namespace: string;
   generation?: number;
-  /** When the operator wrote it; the kubelet refreshes the mounted file within about a minute. */
-  writtenAt?: string;
   status: {
     phase?: string;
     observedGeneration?: number;

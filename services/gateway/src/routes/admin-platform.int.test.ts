@@ -74,7 +74,6 @@ describe('/admin/platform: platform health as the gateway sees it', () => {
       name: 'nemo',
       namespace: 'ai',
       generation: 3,
-      writtenAt: '2026-11-29T12:00:00.000Z',
       status: {
         phase: 'Ready',
         observedGeneration: 3,

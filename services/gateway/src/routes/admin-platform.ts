@@ -20,7 +20,6 @@ const PlatformHealthBody = Type.Object({
       name: Type.String(),
       namespace: Type.String(),
       generation: Type.Optional(Type.Integer()),
-      writtenAt: Type.Optional(Type.String()),
       status: Type.Object({
         phase: Type.Optional(Type.String()),
         observedGeneration: Type.Optional(Type.Integer()),
