@@ -7,14 +7,14 @@ export const ClassifyBody = Type.Object({ text: Text }, { additionalProperties: 
 export type ClassifyBody = Static<typeof ClassifyBody>;
 
 export const BatchBody = Type.Object(
-  { texts: Type.Array(Text, { minItems: 1, maxItems: 256 }), record: Type.Optional(Type.Boolean()) },
+  { texts: Type.Array(Text, { minItems: 1, maxItems: 256 }) },
   { additionalProperties: false },
 );
 export type BatchBody = Static<typeof BatchBody>;
 
 export const SegmentsBody = Type.Object(
   {
-    /** The transcript or live stream the segments belong to. */
+    /** The conversation (transcript or live stream) the segments belong to; insights groups by it. */
     streamId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     segments: Type.Array(
       Type.Object(
@@ -28,7 +28,7 @@ export const SegmentsBody = Type.Object(
       ),
       { minItems: 1, maxItems: 1024 },
     ),
-    /** Write one event per segment for insights (default true). */
+    /** Send one `emotion.segment` event per segment to insights (default true; needs `streamId`). */
     record: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

@@ -1,41 +1,21 @@
 #!/usr/bin/env node
-import {
-  createPgPool,
-  loadConfig,
-  pgCheck,
-  postgresUrlFrom,
-  S2SVerifier,
-  serve,
-  startServiceBase,
-  type SecretStore,
-} from '@nemo/common';
+import { loadConfig, openInsightsEvents, S2SSigner, S2SVerifier, serve, startServiceBase } from '@nemo/common';
 import { build } from './app.js';
 import { EmotionClassifier, InferenceEmotionModel } from './classifier.js';
-import { type EmotionConfig, emotionConfigSchema } from './config.js';
-import { EventWriter } from './event-writer.js';
-import { migrate } from './migrate.js';
+import { emotionConfigSchema } from './config.js';
 
 const config = loadConfig(emotionConfigSchema);
 const base = await startServiceBase(config);
-const { logger, secrets, keys } = base;
-
-function postgresUrl(c: EmotionConfig, store: SecretStore): string | undefined {
-  if (c.NEMO_POSTGRES_URL) return c.NEMO_POSTGRES_URL;
-  if (c.NEMO_POSTGRES_HOST || store.readOptional('postgres-url')) return postgresUrlFrom(c, store);
-  return undefined;
-}
-
-const url = postgresUrl(config, secrets);
-const pool = url ? createPgPool(url) : undefined;
-if (pool) await migrate(pool);
+const { logger, keys, service } = base;
+const signer = new S2SSigner({ issuer: service, key: keys.primary });
+const events = openInsightsEvents({ url: config.NEMO_INSIGHTS_URL, signer, logger });
 const model = await InferenceEmotionModel.start(config.NEMO_MODELS_DIR);
 const app = build({
   logger,
-  s2s: new S2SVerifier({ audience: config.NEMO_SERVICE_NAME, keys }),
-  services: { classifier: new EmotionClassifier(model), events: pool ? new EventWriter(pool) : undefined },
-  ...(pool ? { checks: { postgres: pgCheck(pool) } } : {}),
+  s2s: new S2SVerifier({ audience: service, keys }),
+  services: { classifier: new EmotionClassifier(model), events },
 });
 await serve(base, config, app, [
+  { name: 'insights', close: () => events?.close() },
   { name: 'model', close: () => model.close() },
-  { name: 'postgres', close: () => pool?.end() },
 ]);

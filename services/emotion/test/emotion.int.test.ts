@@ -1,38 +1,62 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createLogger, createPgPool, keyFromPem, S2SSigner, S2SVerifier } from '@nemo/common';
+import { createLogger, InsightsEventsClient, keyFromPem, S2SSigner, S2SVerifier } from '@nemo/common';
+import { startInsights, type Insights } from '@nemo/insights/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { build } from '../src/app.js';
 import { EmotionClassifier, InferenceEmotionModel, type Classification } from '../src/classifier.js';
-import { EventWriter } from '../src/event-writer.js';
-import { migrate } from '../src/migrate.js';
 import { MAX_INPUT_CHARS } from '../src/truncate.js';
 import { LABELLED } from './labelled-texts.js';
 
 const { privateKey } = generateKeyPairSync('ed25519');
 const key = await keyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }), 'test key');
 const signer = new S2SSigner({ issuer: 'transcription', key });
+// The emotion service's own key for its calls to insights.
+const emotionKey = await keyFromPem(
+  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),
+  'emotion key',
+);
+const admin = { subject: 'root', tenant: 'ops', role: 'admin' } as const;
 
-describe('emotion service (real model, real PostgreSQL)', () => {
-  const pool = createPgPool(inject('postgresUrl'));
+interface EmotionPoint {
+  key: string;
+  label: string;
+  count: number;
+}
+
+describe('emotion service (real model), recording segments in a real insights service (real PostgreSQL)', () => {
   let model: InferenceEmotionModel;
   let app: FastifyInstance;
+  let insights: Insights;
+  let events: InsightsEventsClient;
 
   beforeAll(async () => {
-    await migrate(pool);
+    insights = await startInsights(inject('postgresUrl'), { key: emotionKey, listen: true });
+    events = new InsightsEventsClient({
+      baseUrl: insights.url!,
+      signer: new S2SSigner({ issuer: 'emotion', key: emotionKey }),
+    });
     model = await InferenceEmotionModel.start();
     app = build({
       logger: createLogger({ service: 'emotion', level: 'silent' }),
       s2s: new S2SVerifier({ audience: 'emotion', keys: { primary: key, previous: undefined } }),
-      services: { classifier: new EmotionClassifier(model), events: new EventWriter(pool) },
+      services: { classifier: new EmotionClassifier(model), events },
     });
     await app.ready();
   });
   afterAll(async () => {
     await app?.close();
     await model?.close();
-    await pool.end();
+    await events?.close();
+    await insights?.close();
   });
+
+  const emotions = async (query: string) => {
+    await events.flush();
+    const res = await insights.asUser(admin, `/v1/insights/emotions?${query}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<{ points: EmotionPoint[] }>().points.map(({ key, label, count }) => ({ key, label, count }));
+  };
 
   const post = async (url: string, payload: object, tenant = 'acme') => {
     const token = await signer.token('emotion', 'user-1', tenant);
@@ -49,7 +73,7 @@ describe('emotion service (real model, real PostgreSQL)', () => {
     for (const r of results) expect(Object.values(r.scores).reduce((a, b) => a + b)).toBeCloseTo(1, 5);
   });
 
-  it('classifies transcript segments, summarises per speaker and records events', async () => {
+  it('classifies transcript segments, summarises per speaker and records them in insights', async () => {
     const streamId = `call-${Date.now()}`;
     const res = await post('/v1/segments', {
       streamId,
@@ -66,15 +90,22 @@ describe('emotion service (real model, real PostgreSQL)', () => {
     }>();
     expect(body.segments.map((s) => s.label)).toEqual(['anger', 'neutral', 'anger']);
     expect(body.speakers['caller']).toMatchObject({ label: 'anger', segments: 2 });
-    const { rows } = await pool.query<{ tenant: string; speaker: string; label: string }>(
-      'SELECT tenant, speaker, label FROM emotion_events WHERE stream_id = $1 ORDER BY start_seconds',
-      [streamId],
-    );
-    expect(rows).toEqual([
-      { tenant: 'acme', speaker: 'caller', label: 'anger' },
-      { tenant: 'acme', speaker: 'agent', label: 'neutral' },
-      { tenant: 'acme', speaker: 'caller', label: 'anger' },
+    // The emotion distribution per speaker, as the insights page charts it.
+    expect(await emotions(`tenant=acme&conversationId=${streamId}&groupBy=speaker`)).toEqual([
+      { key: 'agent', label: 'neutral', count: 1 },
+      { key: 'caller', label: 'anger', count: 2 },
     ]);
+    expect(await emotions(`tenant=acme&userId=user-1&groupBy=conversation`)).toEqual([
+      { key: streamId, label: 'anger', count: 2 },
+      { key: streamId, label: 'neutral', count: 1 },
+    ]);
+  });
+
+  it('records nothing for segments of no conversation, or when asked not to', async () => {
+    const segments = [{ speaker: 'S1', start: 0, end: 2, text: 'What a wonderful surprise, thank you so much!' }];
+    expect((await post('/v1/segments', { segments }, 'globex')).statusCode).toBe(200);
+    expect((await post('/v1/segments', { streamId: 'quiet', segments, record: false }, 'globex')).statusCode).toBe(200);
+    expect(await emotions('tenant=globex')).toEqual([]);
   });
 
   it('truncates over-long input visibly instead of dropping it', async () => {

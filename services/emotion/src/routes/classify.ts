@@ -1,18 +1,44 @@
-import { ErrorCode, NemoError } from '@nemo/common';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { PLATFORM_TENANT, type InsightsEventsClient, type S2SClaims } from '@nemo/common';
+import type { FastifyInstance } from 'fastify';
 import { Counter } from 'prom-client';
 import type { Classification, EmotionClassifier } from '../classifier.js';
-import type { EmotionEvent, EventWriter } from '../event-writer.js';
 import { BatchBody, ClassifyBody, SegmentsBody } from '../schemas.js';
 import { summarizeBySpeaker } from '../segments.js';
 
 export interface EmotionServices {
   classifier: EmotionClassifier;
-  /** Absent without PostgreSQL: results are returned but not recorded. */
-  events: EventWriter | undefined;
+  /** Absent when no insights service is configured: results are returned, not recorded. */
+  events: InsightsEventsClient | undefined;
 }
 
+type SegmentResult = Classification & { speaker: string };
+
 const tags = ['emotion'];
+
+/**
+ * Transcript segments to insights, one `emotion.segment` event each: the one
+ * record of emotion results (this service keeps none). Filed under the
+ * forwarded user's tenant, or the platform's for work done for no user.
+ */
+function recordSegments(
+  events: InsightsEventsClient | undefined,
+  caller: S2SClaims | undefined,
+  conversationId: string,
+  results: readonly SegmentResult[],
+): void {
+  if (!events) return;
+  const owner = { tenant: caller?.tenant ?? PLATFORM_TENANT, ...(caller?.subject ? { userId: caller.subject } : {}) };
+  for (const r of results) {
+    events.emit({
+      type: 'emotion.segment',
+      ...owner,
+      conversationId,
+      speaker: r.speaker,
+      label: r.label,
+      score: r.score,
+    });
+  }
+}
 
 /** Texts, batches and transcript segments, classified into the platform's label set. */
 export function classifyRoutes(app: FastifyInstance, svc: EmotionServices): void {
@@ -27,11 +53,6 @@ export function classifyRoutes(app: FastifyInstance, svc: EmotionServices): void
     for (const r of results) classified.inc({ label: r.label });
     return results;
   };
-  const record = async (request: FastifyRequest, events: Omit<EmotionEvent, 'tenant'>[]) => {
-    if (!svc.events)
-      throw new NemoError(ErrorCode.Unavailable, 'Recording events needs PostgreSQL, which is not configured.');
-    await svc.events.write(events.map((e) => ({ ...e, tenant: request.caller?.tenant })));
-  };
 
   app.post<{ Body: ClassifyBody }>(
     '/v1/classify',
@@ -45,15 +66,7 @@ export function classifyRoutes(app: FastifyInstance, svc: EmotionServices): void
   app.post<{ Body: BatchBody }>(
     '/v1/classify/batch',
     { schema: { tags, summary: 'Classify a batch of texts', body: BatchBody } },
-    async (request) => {
-      const results = await classify(request.body.texts);
-      if (request.body.record)
-        await record(
-          request,
-          results.map((result) => plainEvent(result)),
-        );
-      return { results };
-    },
+    async (request) => ({ results: await classify(request.body.texts) }),
   );
 
   app.post<{ Body: SegmentsBody }>(
@@ -61,7 +74,7 @@ export function classifyRoutes(app: FastifyInstance, svc: EmotionServices): void
     {
       schema: {
         tags,
-        summary: 'Classify transcript segments; per-segment and per-speaker results',
+        summary: 'Classify transcript segments; per-segment and per-speaker results, recorded in insights',
         body: SegmentsBody,
       },
     },
@@ -71,17 +84,9 @@ export function classifyRoutes(app: FastifyInstance, svc: EmotionServices): void
         const { speaker, start, end } = segments[i]!;
         return { speaker, start, end, ...result };
       });
-      if (request.body.record ?? true) {
-        await record(
-          request,
-          results.map((r) => ({ streamId, speaker: r.speaker, start: r.start, end: r.end, result: r })),
-        );
-      }
+      // Insights groups emotions by conversation and speaker: segments of no conversation are not recorded.
+      if (streamId && (request.body.record ?? true)) recordSegments(svc.events, request.caller, streamId, results);
       return { streamId, segments: results, speakers: summarizeBySpeaker(results) };
     },
   );
-}
-
-function plainEvent(result: Classification): Omit<EmotionEvent, 'tenant'> {
-  return { streamId: undefined, speaker: undefined, start: undefined, end: undefined, result };
 }

@@ -78,7 +78,7 @@ export async function startInsights(postgresUrl: string, options: InsightsOption
 }
 
 /** A new, empty database on the test server, so files never see each other's events. */
-async function freshDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `insights_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
