@@ -59,8 +59,8 @@ export const PROFILES: Readonly<Record<Component, ComponentProfile>> = {
   emotion: {
     port: 8080,
     usesRedis: false,
-    // Per-segment results, for insights.
-    usesPostgres: true,
+    // Stateless: its results go to the caller and, as events, to insights.
+    usesPostgres: false,
     usesModels: true,
     calls: ['insights'],
     requests: { cpu: '250m', memory: '512Mi' },
@@ -78,7 +78,7 @@ export const PROFILES: Readonly<Record<Component, ComponentProfile>> = {
   coordinator: {
     port: 8080,
     usesRedis: true,
-    // The lease ledger, for insights and accounting.
+    // The lease ledger: grants, releases and expiries (the wait dashboards come from insights).
     usesPostgres: true,
     usesModels: false,
     calls: ['insights'],

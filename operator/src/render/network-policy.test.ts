@@ -98,9 +98,8 @@ const DEFAULT_EDGES = [
   ...edges('coordinator', ['insights'], 8080),
   ...edges('gateway', ['redis'], 6379),
   ...edges('coordinator', ['redis'], 6379),
-  ...['gateway', 'llm', 'transcription', 'rag', 'emotion', 'insights', 'coordinator'].flatMap((c) =>
-    edges(c, ['postgres'], 5432),
-  ),
+  // Emotion keeps no state: its results go to insights as events.
+  ...['gateway', 'llm', 'transcription', 'rag', 'insights', 'coordinator'].flatMap((c) => edges(c, ['postgres'], 5432)),
   ...edges('prometheus', SERVICES, 8080),
   'prometheus->gateway:8000/TCP',
   // No ingress configured: the gateway's port is open to every source, and only it.
@@ -142,7 +141,7 @@ describe('NetworkPolicy reachability matrix', () => {
     expect(open.filter((e) => e.includes('external-db'))).toEqual(
       [
         'external-db->gateway:8000/TCP',
-        ...['coordinator', 'emotion', 'gateway', 'insights', 'llm', 'rag', 'transcription'].map(
+        ...['coordinator', 'gateway', 'insights', 'llm', 'rag', 'transcription'].map(
           (c) => `${c}->external-db:5432/TCP`,
         ),
       ].sort(),
