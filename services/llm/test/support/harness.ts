@@ -8,6 +8,7 @@ import {
   createRedis,
   GpuLeaseClient,
   keyFromPem,
+  type InsightsEventsClient,
   loadConfig,
   S2SSigner,
   S2SVerifier,
@@ -25,7 +26,7 @@ import { openLlm, type LlmRuntime } from '../../src/runtime.js';
 
 /** Test wiring: one throwaway S2S key for every service, each checking its own audience. */
 const { privateKey } = generateKeyPairSync('ed25519');
-const key = await keyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }), 'test key');
+export const key = await keyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }), 'test key');
 export const gatewaySigner = new S2SSigner({ issuer: 'gateway', key });
 export const llmSigner = new S2SSigner({ issuer: 'llm', key });
 export const ragSigner = new S2SSigner({ issuer: 'rag', key });
@@ -38,7 +39,11 @@ export interface Served {
 }
 
 /** The real coordinator app on a loopback port: one GPU slot, no queue, short leases. */
-export async function startCoordinator(redisUrl: string, pool: pg.Pool): Promise<Served & { holder: GpuLeaseClient }> {
+export async function startCoordinator(
+  redisUrl: string,
+  pool: pg.Pool,
+  events?: InsightsEventsClient,
+): Promise<Served & { holder: GpuLeaseClient }> {
   await migrateCoordinator(pool);
   const redis = createRedis(redisUrl);
   const app = buildCoordinator({
@@ -56,6 +61,7 @@ export async function startCoordinator(redisUrl: string, pool: pg.Pool): Promise
     s2s: verifier('coordinator'),
     keyPrefix: `{llm-test-${randomUUID().slice(0, 8)}}:`,
     pollMs: 20,
+    events,
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const holder = new GpuLeaseClient({ baseUrl: url, signer: llmSigner, holder: 'test-holder' });
