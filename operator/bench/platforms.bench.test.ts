@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, PLURAL, VERSION, type NemoPlatform } from '../src/api/types.js';
 import type { Controller } from '../src/controller/controller.js';
+import { sendRaw } from '../src/controller/kube-client.js';
 import {
   connect,
   createNamespace,
@@ -80,6 +81,7 @@ async function allReady(keys: readonly { namespace: string; name: string }[]): P
 describe('NemoPlatform benchmark', () => {
   it.each(SIZES)('%i platforms', async (count) => {
     const before = { ...controller.metrics.totals };
+    const requestsBefore = await apiServerRequests();
     const started = Date.now();
     const keys: { namespace: string; name: string }[] = [];
     for (let i = 0; i < count; i++) {
@@ -94,6 +96,7 @@ describe('NemoPlatform benchmark', () => {
     }
     const readyMs = Date.now() - started;
     const created = diff(before, controller.metrics.totals);
+    const serverLoad = topRequests(requestsBefore, await apiServerRequests());
 
     await sleep(2_000);
     const idle = { ...controller.metrics.totals };
@@ -106,11 +109,37 @@ describe('NemoPlatform benchmark', () => {
       `platforms=${String(count)} ready_s=${(readyMs / 1000).toFixed(1)} ` +
         `create: reconciles=${String(created.reconciles)} requests_per_reconcile=${perReconcile(created)} ` +
         `no-op: reconciles=${String(noop.reconciles)} writes=${String(noop.writes)} requests_per_reconcile=${perReconcile(noop)} ` +
-        `rss_mib=${rssMiB.toFixed(0)}`,
+        `rss_mib=${rssMiB.toFixed(0)}\n  ${serverLoad}`,
     );
     expect(noop.writes).toBe(0);
   });
 });
+
+/** apiserver_request_total by verb and resource, summed over codes and clients. */
+async function apiServerRequests(): Promise<Map<string, number>> {
+  const text = await sendRaw(cluster.kc, { method: 'GET', path: '/metrics' });
+  const counts = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const verb = /verb="([^"]*)"/.exec(line)?.[1] ?? '';
+    const resource = /resource="([^"]*)"/.exec(line)?.[1] ?? '';
+    const key = `${verb} ${resource}`;
+    counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return counts;
+}
+
+/** The API server's busiest request kinds between two snapshots: who else loads it besides the operator. */
+function topRequests(before: Map<string, number>, after: Map<string, number>, n = 8): string {
+  const deltas = [...after].map(([key, value]) => [key, value - (before.get(key) ?? 0)] as const);
+  const total = deltas.reduce((sum, [, d]) => sum + d, 0);
+  const top = deltas
+    .filter(([, d]) => d > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([key, d]) => `${key}=${String(d)}`);
+  return `api_server_requests=${String(total)} (all clients; top: ${top.join(', ')})`;
+}
 
 type Totals = Controller['metrics']['totals'];
 
