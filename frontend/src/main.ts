@@ -6,6 +6,7 @@ import { chatPage } from './pages/chat.js';
 import { documentsPage } from './pages/documents.js';
 import { emailsPage } from './pages/emails.js';
 import { loginPage } from './pages/login.js';
+import { transcribePage } from './pages/transcribe.js';
 import { mount } from './ui/dom.js';
 import { focusHeading, renderShell } from './ui/layout.js';
 import { applyTheme } from './ui/theme.js';
@@ -16,6 +17,7 @@ import { applyTheme } from './ui/theme.js';
  */
 const PAGES: Readonly<Record<string, () => HTMLElement | Promise<HTMLElement>>> = {
   chat: chatPage,
+  transcribe: transcribePage,
   documents: documentsPage,
   emails: emailsPage,
   // Loaded on first visit: the chart library is most of the bundle.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sseData } from './sse.js';
+import { sseData, sseEvents } from './sse.js';
 
 /** A body that arrives in the given pieces, as a network would split it. */
 function body(...pieces: string[]): ReadableStream<Uint8Array> {
@@ -37,5 +37,18 @@ describe('sseData', () => {
       },
     });
     expect(await collect(stream)).toEqual(['café']);
+  });
+});
+
+describe('sseEvents', () => {
+  it('names each event, "message" when the stream gives no name', async () => {
+    const events: unknown[] = [];
+    const text = 'event: progress\ndata: {"f":0.5}\n\ndata: plain\n\nevent: completed\r\ndata: {}\r\n\r\n';
+    for await (const e of sseEvents(body(...text.split('')))) events.push(e);
+    expect(events).toEqual([
+      { event: 'progress', data: '{"f":0.5}' },
+      { event: 'message', data: 'plain' },
+      { event: 'completed', data: '{}' },
+    ]);
   });
 });

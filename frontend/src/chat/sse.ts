@@ -1,5 +1,11 @@
-/** The `data:` payloads of a server-sent event stream, as they arrive. */
-export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+/** One server-sent event: its `event:` name ('message' when it has none) and its joined `data:` lines. */
+export interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** The events of a server-sent event stream, as they arrive. */
+export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let pending = '';
@@ -10,17 +16,32 @@ export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator
       pending += decoder.decode(value, { stream: true });
       const events = pending.split(/\r?\n\r?\n/);
       pending = events.pop() ?? '';
-      for (const event of events) yield* dataLines(event);
+      yield* parsedEvents(events);
     }
   } finally {
     reader.releaseLock();
   }
 }
 
-function* dataLines(event: string): Generator<string> {
-  const data = event
-    .split(/\r?\n/)
-    .filter((line) => line.startsWith('data:'))
-    .map((line) => line.slice(5).trimStart());
-  if (data.length) yield data.join('\n');
+/** The `data:` payloads of a server-sent event stream, as they arrive. */
+export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  for await (const { data } of sseEvents(body)) yield data;
+}
+
+function* parsedEvents(events: readonly string[]): Generator<SseEvent> {
+  for (const event of events) {
+    const parsed = parseEvent(event);
+    if (parsed) yield parsed;
+  }
+}
+
+function parseEvent(event: string): SseEvent | undefined {
+  const lines = event.split(/\r?\n/);
+  const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trimStart());
+  if (!data.length) return undefined;
+  const name = lines
+    .find((line) => line.startsWith('event:'))
+    ?.slice(6)
+    .trim();
+  return { event: name || 'message', data: data.join('\n') };
 }

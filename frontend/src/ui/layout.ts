@@ -10,6 +10,7 @@ export interface NavItem {
 
 export const NAV: readonly NavItem[] = [
   { path: 'chat', label: 'Chat' },
+  { path: 'transcribe', label: 'Transcribe' },
   { path: 'documents', label: 'Documents' },
   { path: 'emails', label: 'Emails' },
   { path: 'insights', label: 'Insights' },
