@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditContext, DESKTOP, launch, PHONE, screenshot, seriousA11yViolations, signIn } from './support/browser.js';
 import { pdfFile } from '@nemo/rag/testing';
 import { PlatformApi, type Account } from './support/platform-api.js';
+import { conversationWav, wordsFound, type Turn } from './support/speech.js';
 
 const POLICY = [
   '# Refund policy',
@@ -11,6 +13,22 @@ const POLICY = [
   'Damaged items are replaced free of charge; send a photo to support.',
   '',
 ].join('\n');
+
+/** Two espeak-ng voices taking turns: what the file upload transcribes. */
+const MEETING: readonly Turn[] = [
+  { voice: 'en+m3', text: 'Good morning everyone, thank you for joining the call today.' },
+  { voice: 'en+f3', text: 'Our team will review the budget on Monday.' },
+  { voice: 'en+m3', text: 'Please send me the slides from the presentation.' },
+  { voice: 'en+f3', text: 'The weather was cold and windy all morning.' },
+];
+/** What the fake microphone says, over and over. */
+const DICTATION: readonly Turn[] = [
+  { voice: 'en+m3', text: 'The quick brown fox jumps over the lazy dog.' },
+  { voice: 'en+m3', text: 'She bought fresh bread and milk at the market.' },
+];
+const wordsOf = (turns: readonly Turn[]): string[] => [
+  ...new Set(turns.flatMap((t) => t.text.toLowerCase().match(/[a-z]{4,}/g) ?? [])),
+];
 
 /**
  * The built UI in Debian's chromium against `npm start`, spawned for the run
@@ -167,7 +185,7 @@ describe('web UI on the local platform (npm start)', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
     await page.reload();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    for (let i = 0; i < 5; i++) await page.keyboard.press('Tab'); // skip link, Chat, Documents, Emails, Insights
+    for (let i = 0; i < 6; i++) await page.keyboard.press('Tab'); // skip link, Chat, Transcribe, Documents, Emails, Insights
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Insights');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/insights');
@@ -212,12 +230,155 @@ describe('web UI on the local platform (npm start)', () => {
     await page.context().close();
   });
 
-  it("charts the chats' usage on the insights page, on desktop and phone, in light and dark", async () => {
+  /** Every value each labelled progress bar takes from now on, recorded in the page. */
+  const recordProgress = (page: Page) =>
+    page.evaluate(() => {
+      const seen: Record<string, number[]> = {};
+      (window as unknown as { progressSeen: typeof seen }).progressSeen = seen;
+      new MutationObserver((changes) => {
+        for (const c of changes) {
+          const bar = c.target as HTMLProgressElement;
+          const label = bar.labels[0]?.textContent ?? '?';
+          (seen[label] ??= []).push(bar.value);
+        }
+      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['value'] });
+    });
+  const progressSeen = (page: Page) =>
+    page.evaluate(() => (window as unknown as { progressSeen: Record<string, number[]> }).progressSeen);
+  const segmentTexts = async (page: Page) =>
+    (await page.locator('.timeline .segment .text').allTextContents()).join(' ');
+  /** The file a download button gives, as text. */
+  const download = async (page: Page, button: string): Promise<string> => {
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: button }).click(),
+    ]);
+    return readFile(await file.path(), 'utf8');
+  };
+
+  it('transcribes an uploaded two-voice WAV: upload and server progress, segments by speaker, emotions, exports', async () => {
+    const wav = conversationWav(MEETING);
+    const page = await openPage();
+    await signIn(page, platform.url, user);
+    await page.getByRole('link', { name: 'Transcribe' }).click();
+    await settled(page, 'Transcribe');
+    await recordProgress(page);
+    await page
+      .getByLabel('Recording (WAV)')
+      .setInputFiles({ name: 'meeting.wav', mimeType: 'audio/wav', buffer: wav.bytes });
+    await page.getByRole('button', { name: 'Transcribe', exact: true }).click();
+    const status = page.locator('#upload-title ~ .status');
+    await expect
+      .poll(() => status.textContent(), { timeout: 150_000 })
+      .toMatch(/^Transcribed meeting\.wav: 0:\d\d of audio\.$/);
+
+    // Both bars shown and full; the server's went through values in between as the job ran.
+    for (const bar of ['Upload', 'Transcription']) {
+      expect(await page.getByLabel(bar, { exact: true }).getAttribute('value'), bar).toBe('1');
+    }
+    const seen = await progressSeen(page);
+    expect(seen['Upload']?.at(-1)).toBe(1);
+    expect(
+      seen['Transcription']?.some((v) => v > 0 && v < 1),
+      JSON.stringify(seen),
+    ).toBe(true);
+
+    const text = await segmentTexts(page);
+    expect(wordsFound(text, wordsOf(MEETING)), text).toBeGreaterThanOrEqual(0.7);
+    const speakers = new Set(await page.locator('.timeline .segment .speaker').allTextContents());
+    expect([...speakers].sort()).toEqual(['Speaker 1', 'Speaker 2']);
+    expect(await page.locator('.speaker-track .lane').count()).toBe(2);
+    const segments = await page.locator('.timeline .segment').count();
+    // Emotion classifies the segments after the job: chips appear on them, in words.
+    await expect.poll(() => page.locator('.timeline .chip.emotion').count(), { timeout: 60_000 }).toBe(segments);
+    expect(await page.locator('.chip.emotion').first().textContent()).toMatch(/^Emotion: [a-z]+ \d+%$/);
+
+    const srt = await download(page, 'Export as SRT');
+    expect(srt).toMatch(/^1\n00:00:0\d,\d{3} --> 00:00:\d\d,\d{3}\n\[speaker_1\] \S/);
+    expect(srt).toContain('[speaker_2] ');
+    const json = JSON.parse(await download(page, 'Export as JSON')) as { segments: unknown[]; speakers: string[] };
+    expect({ segments: json.segments.length, speakers: json.speakers }).toEqual({
+      segments,
+      speakers: ['speaker_1', 'speaker_2'],
+    });
+    const txt = await download(page, 'Export as text');
+    expect(txt).toMatch(/^speaker_1: .+\nspeaker_2: /);
+    expect(wordsFound(txt, wordsOf(MEETING))).toBeGreaterThanOrEqual(0.7);
+
+    // It is listed, and opens again from the list.
+    await page.reload();
+    await settled(page, 'Transcribe');
+    await page.getByRole('button', { name: 'Open meeting.wav' }).click();
+    await expect.poll(() => page.locator('.timeline .segment').count()).toBe(segments);
+    shots.push(await screenshot(page, 'transcribe-file-desktop'));
+    await page.setViewportSize(PHONE);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(PHONE.width);
+    shots.push(await screenshot(page, 'transcribe-file-phone'));
+    await page.context().close();
+  });
+
+  it("transcribes chromium's fake microphone live over the WebSocket, then deletes the recording", async () => {
+    const wav = conversationWav(DICTATION, 1);
+    const micBrowser = await launch([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${wav.path}`,
+    ]);
+    try {
+      const page = await (await micBrowser.newContext({ viewport: DESKTOP })).newPage();
+      await signIn(page, platform.url, user);
+      await page.goto(`${platform.url}/#/transcribe`);
+      await settled(page, 'Transcribe');
+      const status = page.locator('#live-title ~ .status');
+      // Partial decodes of the utterance so far, as shown before its final segment replaces them.
+      await page.evaluate(() => {
+        const partials: string[] = [];
+        (window as unknown as { partials: string[] }).partials = partials;
+        const view = document.querySelector('.transcript-view') as HTMLElement;
+        new MutationObserver(() => {
+          const shown = view.querySelector<HTMLElement>('.partial:not([hidden])')?.textContent;
+          if (shown && shown !== partials.at(-1)) partials.push(shown);
+        }).observe(view, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+      await page.getByRole('button', { name: 'Start microphone' }).click();
+      await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/^Listening/);
+      // Final segments with the dictated words arrive while the microphone runs.
+      await expect
+        .poll(async () => wordsFound(await segmentTexts(page), wordsOf(DICTATION)), { timeout: 120_000 })
+        .toBeGreaterThanOrEqual(0.6);
+      expect(await status.textContent()).toMatch(/^Listening/);
+      const partials = await page.evaluate(() => (window as unknown as { partials: string[] }).partials);
+      console.log(`Live partials shown: ${JSON.stringify(partials)}`);
+      shots.push(await screenshot(page, 'transcribe-live-desktop'));
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await expect
+        .poll(() => status.textContent(), { timeout: 60_000 })
+        .toBe('Stopped. The transcript is saved with your transcriptions.');
+      expect(await page.getByRole('button', { name: 'Start microphone' }).isEnabled()).toBe(true);
+      await page.getByRole('button', { name: 'Export as text' }).waitFor();
+      expect(wordsFound(await download(page, 'Export as text'), wordsOf(DICTATION))).toBeGreaterThanOrEqual(0.6);
+
+      const live = page.getByRole('row').filter({ hasText: 'Live' });
+      await expect.poll(() => live.count(), { timeout: 10_000 }).toBe(1);
+      page.once('dialog', (dialog) => void dialog.accept());
+      await live.getByRole('button', { name: /^Delete Live recording/ }).click();
+      await expect
+        .poll(() => page.locator('#transcriptions-title ~ .status').textContent())
+        .toMatch(/^Deleted Live recording/);
+      await expect.poll(() => live.count()).toBe(0);
+      expect(await page.locator('.timeline .segment').count()).toBe(0); // it was on show
+      await page.context().close();
+    } finally {
+      await micBrowser.close();
+    }
+  });
+
+  it("charts the chats' usage and the transcripts' emotions on the insights page, on desktop and phone, in light and dark", async () => {
     // llm (chat.usage), the coordinator (gpu.wait) and rag (rag.query) report to insights, so the
-    // earlier chats, the refused one included, and their document searches are charted. Emotion
-    // results and transcript terms come from transcription, which these journeys do not use.
-    const emptyPanels = ['Emotion over time', 'Top transcript terms'];
+    // earlier chats, the refused one included, and their document searches are charted; so are the
+    // emotions of the transcribed segments (emotion reports each one it classifies).
     const charted = {
+      'Emotion over time': /^Emotions over time\. Segments per emotion: [a-z]+ [1-9]\d*/,
       'GPU queue waits': /^GPU queue wait by class\. \w+: p50 .+, p95 .+, [1-9]\d* denied/,
       'Document searches': /^Document search volume\. [1-9]\d* searches, \d+% found nothing\.$/,
     };
@@ -234,9 +395,12 @@ describe('web UI on the local platform (npm start)', () => {
       expect(await usage.locator('canvas').count()).toBe(1);
       expect(await usage.getByRole('figure').textContent()).toMatch(/[1-9][\d,]* tokens in the range/);
       expect(Number(await usage.getByLabel('acme: chat tokens').getAttribute('value'))).toBeGreaterThan(0);
-      for (const panel of emptyPanels) {
-        expect(await page.getByRole('region', { name: panel }).locator('.empty').textContent()).toMatch(/^No .+\.$/);
-      }
+      // Transcript terms come from transcription's transcript.text events: the words said, or none yet.
+      const terms = page.getByRole('region', { name: 'Top transcript terms' });
+      const listed = await terms.locator('.term').allTextContents();
+      if (listed.length)
+        expect(wordsFound(listed.join(' '), [...wordsOf(MEETING), ...wordsOf(DICTATION)])).toBeGreaterThan(0);
+      else expect(await terms.locator('.empty').textContent()).toMatch(/^No .+\.$/);
       for (const [panel, summary] of Object.entries(charted)) {
         const canvas = page.getByRole('region', { name: panel }).locator('canvas');
         expect(await canvas.getAttribute('aria-label'), panel).toMatch(summary);
@@ -261,7 +425,7 @@ describe('web UI on the local platform (npm start)', () => {
     const health = page.locator('section[aria-labelledby="health-title"]');
     await expect.poll(() => health.textContent(), { timeout: 10_000 }).toContain('Running locally (npm start)');
     const shown = await health.textContent();
-    for (const service of ['llm', 'rag', 'emotion', 'insights', 'coordinator']) {
+    for (const service of ['llm', 'transcription', 'rag', 'emotion', 'insights', 'coordinator']) {
       expect(shown).toContain(`${service}: ready`);
     }
     await page.getByLabel('Username').fill('new-person');
@@ -315,7 +479,7 @@ describe('web UI on the local platform (npm start)', () => {
     await page.getByLabel('Username').waitFor();
     const found: Record<string, unknown[]> = { login: await seriousA11yViolations(page) };
     await signIn(page, platform.url, platform.admin);
-    for (const route of ['chat', 'documents', 'emails', 'insights', 'admin']) {
+    for (const route of ['chat', 'transcribe', 'documents', 'emails', 'insights', 'admin']) {
       await page.goto(`${platform.url}/#/${route}`);
       await settled(page, route);
       found[route] = await seriousA11yViolations(page);
@@ -328,7 +492,7 @@ describe('web UI on the local platform (npm start)', () => {
       }
       await page.setViewportSize(DESKTOP);
     }
-    expect(found).toEqual({ login: [], chat: [], documents: [], emails: [], insights: [], admin: [] });
+    expect(found).toEqual({ login: [], chat: [], transcribe: [], documents: [], emails: [], insights: [], admin: [] });
     await context.close();
     console.log(`Screenshots:\n${shots.join('\n')}`);
   });

@@ -103,6 +103,7 @@ function transcriptView(): TranscriptView {
     add: (segment) => {
       segments.push(segment);
       timeline.append(segmentView(segment));
+      mount(track, speakerTrack(segments, segment.end));
       partial.hidden = true;
       summary.textContent = `${segments.length} ${segments.length === 1 ? 'segment' : 'segments'} so far.`;
     },
@@ -370,7 +371,7 @@ function listSection(shared: Shared): { el: HTMLElement; reload: () => void } {
   const table = h(
     'table',
     {},
-    h('caption', {}, 'Your transcriptions'),
+    h('caption', { class: 'visually-hidden' }, 'Your transcriptions'),
     h(
       'thead',
       {},
