@@ -60,18 +60,32 @@ export function closeReason(code: number, reason: string, opened: boolean): stri
 
 /** Microphone to the live endpoint: 100 ms frames of 16 kHz 16-bit PCM, messages back to `on`. */
 export async function startLive(on: LiveHandlers, diarization: boolean): Promise<LiveStream> {
-  // The access token lives in memory and may have expired: a call that can refresh it first.
-  await getJson('/auth/me');
-  if (!navigator.mediaDevices) throw new ApiError(0, microphoneError(undefined));
-  const media = await navigator.mediaDevices
-    .getUserMedia({ audio: { channelCount: 1 } })
-    .catch((err: unknown) => Promise.reject(new ApiError(0, microphoneError(err))));
+  // Made before any wait, while the click that asked for it still counts (browsers start audio only then).
+  const context = new AudioContext();
   try {
-    const socket = await openSocket(diarization);
-    return await capture(media, socket, on);
+    // The access token lives in memory and may have expired: a call that can refresh it first.
+    await getJson('/auth/me');
+    await context.audioWorklet.addModule(workletUrl);
+    const media = await openMicrophone();
+    try {
+      const socket = await openSocket(diarization);
+      return await capture(context, media, socket, on);
+    } catch (err) {
+      for (const track of media.getTracks()) track.stop();
+      throw err;
+    }
   } catch (err) {
-    for (const track of media.getTracks()) track.stop();
+    void context.close();
     throw err;
+  }
+}
+
+async function openMicrophone(): Promise<MediaStream> {
+  if (!navigator.mediaDevices) throw new ApiError(0, microphoneError(undefined));
+  try {
+    return await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1 } });
+  } catch (err) {
+    throw new ApiError(0, microphoneError(err));
   }
 }
 
@@ -89,9 +103,12 @@ function openSocket(diarization: boolean): Promise<WebSocket> {
   });
 }
 
-async function capture(media: MediaStream, socket: WebSocket, on: LiveHandlers): Promise<LiveStream> {
-  const context = new AudioContext();
-  await context.audioWorklet.addModule(workletUrl);
+async function capture(
+  context: AudioContext,
+  media: MediaStream,
+  socket: WebSocket,
+  on: LiveHandlers,
+): Promise<LiveStream> {
   const source = context.createMediaStreamSource(media);
   // No outputs: the node is processed for as long as its input is connected.
   const node = new AudioWorkletNode(context, 'nemo-pcm-capture', { numberOfInputs: 1, numberOfOutputs: 0 });
