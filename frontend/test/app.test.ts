@@ -190,6 +190,27 @@ describe('web UI on the local platform (npm start)', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/insights');
     await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    // The Transcribe page's controls in reading order, each reachable by Tab (Stop is disabled until recording).
+    await page.goto(`${platform.url}/#/transcribe`);
+    await settled(page, 'Transcribe');
+    await page.locator('#main h1').focus();
+    const focusOrder: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab');
+      focusOrder.push(
+        await page.evaluate(() => {
+          const el = document.activeElement as HTMLInputElement;
+          return el.labels?.[0]?.textContent?.trim() ?? el.textContent?.trim() ?? '';
+        }),
+      );
+    }
+    expect(focusOrder).toEqual([
+      'Recording (WAV)',
+      'Label speakers',
+      'Transcribe',
+      'Label speakers',
+      'Start microphone',
+    ]);
     await page.goto(`${platform.url}/#/chat`);
     await page.getByLabel('Message').focus();
     await page.keyboard.type('Say hello.');
@@ -314,6 +335,8 @@ describe('web UI on the local platform (npm start)', () => {
     await page.setViewportSize(PHONE);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(PHONE.width);
     shots.push(await screenshot(page, 'transcribe-file-phone'));
+    await page.getByRole('button', { name: 'Dark mode' }).click();
+    shots.push(await screenshot(page, 'transcribe-file-phone-dark'));
     await page.context().close();
   });
 
@@ -349,6 +372,7 @@ describe('web UI on the local platform (npm start)', () => {
       expect(await status.textContent()).toMatch(/^Listening/);
       const partials = await page.evaluate(() => (window as unknown as { partials: string[] }).partials);
       console.log(`Live partials shown: ${JSON.stringify(partials)}`);
+      expect(partials.length).toBeGreaterThan(0);
       shots.push(await screenshot(page, 'transcribe-live-desktop'));
       await page.getByRole('button', { name: 'Stop' }).click();
       await expect
