@@ -1,4 +1,5 @@
 import { request } from '../api/client.js';
+import { retryWhenBusy } from '../api/busy.js';
 import { ApiError } from '../api/errors.js';
 import { sseData } from './sse.js';
 
@@ -38,27 +39,23 @@ interface Chunk {
   error?: { code?: string; message?: string };
 }
 
-const MAX_BUSY_RETRIES = 5;
-
 /**
  * Streams one chat completion. A 429 is not an error here: the user sees
  * "busy, retrying in N s" and the request is sent again after Retry-After.
  */
 export async function streamChat(req: ChatRequest, on: StreamHandlers): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await request('/v1/chat/completions', {
+  const res = await retryWhenBusy(
+    () =>
+      request('/v1/chat/completions', {
         method: 'POST',
         body: { model: req.model, messages: req.messages, stream: true, rag: { enabled: req.rag } },
         headers: { accept: 'text/event-stream' },
         signal: req.signal,
-      });
-      return await readChatStream(res, on);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 429 || attempt >= MAX_BUSY_RETRIES) throw err;
-      await countdown(err.retryAfterSeconds ?? 2, on, req.signal);
-    }
-  }
+      }),
+    (secondsLeft) => on.onBusy(secondsLeft),
+    req.signal,
+  );
+  await readChatStream(res, on);
 }
 
 /** Reads an OpenAI-style SSE answer, with the llm service's citation, warning and error extensions. */
@@ -80,14 +77,4 @@ function handleChunk(chunk: Chunk, on: StreamHandlers): void {
 
 function streamFailure(error: NonNullable<Chunk['error']>): ApiError {
   return new ApiError(502, error.message ?? 'The answer stopped because generation failed. Try again.', error.code);
-}
-
-async function countdown(seconds: number, on: StreamHandlers, signal: AbortSignal): Promise<void> {
-  for (let left = Math.ceil(seconds); left > 0; left--) {
-    on.onBusy(left);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, 1000);
-      signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
-    });
-  }
 }
