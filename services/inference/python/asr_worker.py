@@ -116,6 +116,15 @@ def check_language(model, language):
     return language
 
 
+def prompt_of(request):
+    prompt = request.get("prompt")
+    if prompt is None:
+        return None
+    if not isinstance(prompt, str) or len(prompt) > 2000:
+        raise BadRequest("prompt is text of at most 2000 characters")
+    return prompt or None
+
+
 def segment_json(segment, words):
     return {
         "start": round(segment.start, 3),
@@ -191,6 +200,7 @@ class Worker:
             beam_size=int(request.get("beamSize", 5)),
             word_timestamps=words,
             condition_on_previous_text=bool(request.get("conditionOnPreviousText", True)),
+            initial_prompt=prompt_of(request),
             vad_filter=False,
         )
         cancelled = False

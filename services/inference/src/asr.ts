@@ -49,6 +49,8 @@ export interface TranscribeOptions {
   readonly language?: string;
   readonly wordTimestamps?: boolean;
   readonly beamSize?: number;
+  /** Text that came before this audio (a stream's earlier finals): Whisper conditions on it. */
+  readonly prompt?: string;
   /** Seeds the sampling fallback (Whisper samples when beam output looks wrong); default 0, so results repeat. */
   readonly seed?: number;
   /** Aborting drops a queued request, or stops a running one at its next segment. */
@@ -307,6 +309,7 @@ export class SpeechRecognizer {
       wordTimestamps: options.wordTimestamps ?? false,
       beamSize: options.beamSize ?? 5,
       seed: options.seed ?? 0,
+      ...(options.prompt ? { prompt: options.prompt } : {}),
     };
     try {
       Object.assign(request, await this.audioField(job));

@@ -1,37 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diarize, SpeakerTracker, speakerAt, type SpeakerTurn } from './diarization.js';
 import { embedSpeaker } from './speaker-embedding.js';
-import { ASR_SENTENCES } from './testdata/asr-sentences.js';
 import { diarizationError } from './testing/der.js';
-import { concat, SAMPLE_RATE, silence, synthesize, voicedSpan } from './testing/speech.js';
+import { conversation, type Conversation } from './testing/conversation.js';
 import { SileroVad } from './vad.js';
-
-interface Conversation {
-  audio: Float32Array;
-  truth: SpeakerTurn[];
-  clips: Float32Array[];
-}
-
-/** Alternating turns, one sentence each, with pauses between; the truth is where each clip has sound. */
-function conversation(voices: readonly string[], turns: number, pause = 0.7): Conversation {
-  const parts: Float32Array[] = [silence(0.5)];
-  const truth: SpeakerTurn[] = [];
-  const clips: Float32Array[] = [];
-  let at = parts[0]!.length;
-  for (let i = 0; i < turns; i += 1) {
-    const clip = synthesize(ASR_SENTENCES[i % ASR_SENTENCES.length]!, voices[i % voices.length]);
-    const span = voicedSpan(clip);
-    truth.push({
-      start: (at + span.start) / SAMPLE_RATE,
-      end: (at + span.end) / SAMPLE_RATE,
-      speaker: voices[i % voices.length]!,
-    });
-    clips.push(clip);
-    parts.push(clip, silence(pause));
-    at += clip.length + parts.at(-1)!.length;
-  }
-  return { audio: concat(parts), truth, clips };
-}
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
@@ -58,7 +30,7 @@ describe(
 
     const run = async (c: Conversation, options = {}) => {
       const speech = await vad.segments(c.audio, { minSilenceMs: 300 });
-      return diarize(c.audio, speech, { maxSpeakers: 4, ...options });
+      return await diarize(c.audio, speech, { maxSpeakers: 4, ...options });
     };
 
     it('splits a two-voice conversation (en+m3, en+f3) into its two speakers', async () => {

@@ -3,7 +3,7 @@ import {
   cosineSimilarity,
   embedFrames,
   FRAMES_PER_SECOND,
-  frameFeatures,
+  frameFeaturesAsync,
   type FrameFeatures,
 } from './speaker-embedding.js';
 import type { SpeechSegment } from './vad.js';
@@ -55,14 +55,15 @@ export const speakerLabel = (index: number): string => `speaker_${index + 1}`;
  * Who spoke when: each speech segment (from the VAD) is cut into windows,
  * each window gets a speaker embedding, and the windows are clustered by
  * average-linkage agglomeration. Windows with too little voiced sound take
- * the label of their nearest neighbour in time.
+ * the label of their nearest neighbour in time. Feature extraction lets the
+ * event loop through every 2 s of audio.
  */
-export function diarize(
+export async function diarize(
   audio: Float32Array,
   speech: readonly SpeechSegment[],
-  options: DiarizationOptions = {},
-): Diarization {
-  const features = frameFeatures(audio);
+  options: DiarizationOptions & { signal?: AbortSignal } = {},
+): Promise<Diarization> {
+  const features = await frameFeaturesAsync(audio, options.signal);
   const windows = windowsOf(speech, features, options.windowSeconds ?? 1.5);
   const embedded = windows.filter((w) => w.embedding);
   const clusters = clusterEmbeddings(

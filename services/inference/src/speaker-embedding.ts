@@ -55,20 +55,39 @@ const dct = Array.from({ length: CEPSTRA }, (_, c) =>
 
 /** Frame features of 16 kHz mono audio in [-1, 1]. */
 export function frameFeatures(audio: Float32Array): FrameFeatures {
+  const features = emptyFeatures(audio);
+  computeFrames(audio, features, 0, features.frames);
+  return features;
+}
+
+/** The same features, computed a block at a time with the event loop let through between blocks. */
+export async function frameFeaturesAsync(audio: Float32Array, signal?: AbortSignal): Promise<FrameFeatures> {
+  const features = emptyFeatures(audio);
+  const block = 2 * FRAMES_PER_SECOND;
+  for (let from = 0; from < features.frames; from += block) {
+    signal?.throwIfAborted();
+    computeFrames(audio, features, from, Math.min(features.frames, from + block));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return features;
+}
+
+function emptyFeatures(audio: Float32Array): FrameFeatures {
   const frames = audio.length >= PITCH_WINDOW ? 1 + Math.floor((audio.length - PITCH_WINDOW) / HOP) : 0;
-  const mfcc = new Float32Array(frames * CEPSTRA);
-  const f0 = new Float32Array(frames);
+  return { mfcc: new Float32Array(frames * CEPSTRA), f0: new Float32Array(frames), frames };
+}
+
+function computeFrames(audio: Float32Array, features: FrameFeatures, from: number, to: number): void {
   const power = new Float64Array(MEL_FFT / 2 + 1);
   const windowed = new Float64Array(WINDOW);
-  for (let i = 0; i < frames; i += 1) {
+  for (let i = from; i < to; i += 1) {
     const start = i * HOP;
-    f0[i] = pitchOf(audio.subarray(start, start + PITCH_WINDOW));
+    features.f0[i] = pitchOf(audio.subarray(start, start + PITCH_WINDOW));
     const melStart = start + (PITCH_WINDOW - WINDOW) / 2;
     for (let j = 0; j < WINDOW; j += 1) windowed[j] = audio[melStart + j]! * hamming[j]!;
     melFft.powerSpectrum(windowed, power);
-    cepstra(power, mfcc.subarray(i * CEPSTRA, (i + 1) * CEPSTRA));
+    cepstra(power, features.mfcc.subarray(i * CEPSTRA, (i + 1) * CEPSTRA));
   }
-  return { mfcc, f0, frames };
 }
 
 /** The embedding of frames [from, to), or undefined when fewer than `minVoiced` frames are voiced. */

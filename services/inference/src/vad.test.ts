@@ -31,6 +31,16 @@ describe('VAD on Silero v5 (real weights) with espeak-ng speech', { timeout: 60_
     });
   });
 
+  it('gives a stream fed in odd-sized pieces the same probabilities as the whole audio', async () => {
+    const audio = concat([silence(0.3), synthesize('Streaming works the same way.'), silence(0.3)]);
+    const whole = await vad.probabilities(audio);
+    const stream = vad.stream();
+    const streamed: number[] = [];
+    for (let at = 0; at < audio.length; at += 777) streamed.push(...(await stream.push(audio.subarray(at, at + 777))));
+    expect(streamed).toHaveLength(whole.length);
+    streamed.forEach((p, i) => expect(p).toBeCloseTo(whole[i]!, 5));
+  });
+
   it('finds no speech in silence and low noise', async () => {
     const noise = Float32Array.from(
       { length: 2 * SAMPLE_RATE },

@@ -74,6 +74,11 @@ export class SileroVad {
     return probs;
   }
 
+  /** A stream: probabilities frame by frame as audio arrives, the state carried across pushes. */
+  stream(): VadStream {
+    return new VadStream(this.session, this.sampleRate, this.frame, this.context);
+  }
+
   /** Speech segments, by hysteresis on the frame probabilities. */
   async segments(audio: Float32Array, options: VadOptions = {}): Promise<SpeechSegment[]> {
     const probs = await this.probabilities(audio);
@@ -109,4 +114,52 @@ function close(t: Tracker, options: VadOptions): void {
     t.segments.push({ startMs: Math.max(0, t.start - pad), endMs: t.lastSpeech + pad });
   }
   t.start = -1;
+}
+
+/**
+ * Silero VAD over audio that arrives in pieces of any size: whole frames are
+ * run as soon as they are complete, with the same context and recurrent state
+ * as `probabilities` over the whole audio. Calls must not overlap.
+ */
+export class VadStream {
+  private state: ort.Tensor = new ort.Tensor('float32', new Float32Array(2 * 128), [2, 1, 128]);
+  private readonly sr: ort.Tensor;
+  private readonly input: Float32Array;
+  private pending = new Float32Array(0);
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    sampleRate: number,
+    private readonly frame: number,
+    private readonly context: number,
+  ) {
+    this.sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(sampleRate)]), []);
+    this.input = new Float32Array(context + frame);
+  }
+
+  get frameSamples(): number {
+    return this.frame;
+  }
+
+  /** Probabilities of the frames this audio completes (maybe none). */
+  async push(audio: Float32Array): Promise<number[]> {
+    const all = new Float32Array(this.pending.length + audio.length);
+    all.set(this.pending);
+    all.set(audio, this.pending.length);
+    const probs: number[] = [];
+    let pos = 0;
+    for (; pos + this.frame <= all.length; pos += this.frame) {
+      this.input.copyWithin(0, this.frame, this.frame + this.context);
+      this.input.set(all.subarray(pos, pos + this.frame), this.context);
+      const out = await this.session.run({
+        input: new ort.Tensor('float32', this.input.slice(), [1, this.input.length]),
+        state: this.state,
+        sr: this.sr,
+      });
+      probs.push((out.output?.data as Float32Array)[0] as number);
+      this.state = out.stateN as ort.Tensor;
+    }
+    this.pending = all.slice(pos);
+    return probs;
+  }
 }

@@ -1,3 +1,4 @@
 export * from './speech.js';
+export * from './conversation.js';
 export * from './der.js';
 export * from './wer.js';

@@ -1,0 +1,12 @@
+export { build, type TranscriptionAppOptions } from './app.js';
+export * from './audio/wav.js';
+export { transcriptionConfigSchema, type TranscriptionConfig } from './config.js';
+export * from './enrichment.js';
+export * from './export.js';
+export * from './live.js';
+export { migrate } from './migrate.js';
+export * from './pipeline.js';
+export { loadModels, openTranscription, type Models, type TranscriptionRuntime } from './runtime.js';
+export * from './service.js';
+export * from './store.js';
+export * from './transcript.js';

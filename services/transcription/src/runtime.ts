@@ -1,0 +1,135 @@
+import { hostname } from 'node:os';
+import {
+  createPgPool,
+  GpuLeaseClient,
+  pgCheck,
+  postgresUrlFrom,
+  ServiceClient,
+  type Logger,
+  type ReadinessCheck,
+  type S2SSigner,
+  type SecretStore,
+} from '@nemo/common';
+import { SileroVad, SpeechRecognizer } from '@nemo/inference';
+import type pg from 'pg';
+import type { TranscriptionConfig } from './config.js';
+import { Enricher } from './enrichment.js';
+import { DEFAULT_LIVE_SETTINGS, type LiveDeps } from './live.js';
+import { migrate } from './migrate.js';
+import { TranscriptionService } from './service.js';
+import { TranscriptStore } from './store.js';
+
+export interface TranscriptionRuntime {
+  service: TranscriptionService;
+  live: LiveDeps;
+  asr: SpeechRecognizer;
+  checks: Record<string, ReadinessCheck>;
+  close(): Promise<void>;
+}
+
+export interface Models {
+  asr: SpeechRecognizer;
+  vad: SileroVad;
+}
+
+export interface RuntimeOptions {
+  config: TranscriptionConfig;
+  signer: S2SSigner;
+  logger: Logger;
+  secrets?: SecretStore;
+  /** Share loaded models between runtimes (tests); they are not closed with the runtime. */
+  models?: Models;
+}
+
+function postgresUrl(config: TranscriptionConfig, secrets: SecretStore | undefined): string | undefined {
+  if (config.NEMO_POSTGRES_URL) return config.NEMO_POSTGRES_URL;
+  if (secrets && (config.NEMO_POSTGRES_HOST || secrets.readOptional('postgres-url'))) {
+    return postgresUrlFrom(config, secrets);
+  }
+  return undefined;
+}
+
+async function openPool(config: TranscriptionConfig, secrets: SecretStore | undefined): Promise<pg.Pool | undefined> {
+  const url = postgresUrl(config, secrets);
+  if (!url) return undefined;
+  const pool = createPgPool(url);
+  await migrate(pool);
+  return pool;
+}
+
+/** The ASR worker (checksum-verified model, warmed up) and Silero VAD, from the config. */
+export async function loadModels(config: TranscriptionConfig, logger: Logger): Promise<Models> {
+  const dir = config.NEMO_MODELS_DIR ? { dir: config.NEMO_MODELS_DIR } : {};
+  const [asr, vad] = await Promise.all([
+    SpeechRecognizer.start(config.NEMO_MODEL, {
+      ...dir,
+      logger,
+      maxQueue: config.NEMO_TRANSCRIPTION_MAX_QUEUE + config.NEMO_MAX_STREAMS * 2 + 2,
+      ...(config.NEMO_ASR_PYTHON ? { python: config.NEMO_ASR_PYTHON } : {}),
+      ...(config.NEMO_ASR_THREADS ? { threads: config.NEMO_ASR_THREADS } : {}),
+    }),
+    SileroVad.load(undefined, dir),
+  ]);
+  return { asr, vad };
+}
+
+function peer(url: string | undefined, enabled: boolean, audience: string, signer: S2SSigner) {
+  return url && enabled
+    ? new ServiceClient({ baseUrl: url, audience, signer, timeoutMs: 30_000, retries: 0 })
+    : undefined;
+}
+
+/** Everything the service runs on, from its config: models, store, peers, jobs and live sessions. */
+export async function openTranscription(options: RuntimeOptions): Promise<TranscriptionRuntime> {
+  const { config, signer, logger } = options;
+  const models = options.models ?? (await loadModels(config, logger));
+  const pool = await openPool(config, options.secrets);
+  const store = pool ? new TranscriptStore(pool) : undefined;
+  if (!store) logger.warn('No PostgreSQL configured; transcripts live in memory only');
+  const leases = config.NEMO_COORDINATOR_URL
+    ? new GpuLeaseClient({
+        baseUrl: config.NEMO_COORDINATOR_URL,
+        signer,
+        holder: config.NEMO_POD_NAME ?? hostname(),
+        logger,
+      })
+    : undefined;
+  if (!leases) logger.warn('No coordinator configured (NEMO_COORDINATOR_URL); decoding without GPU leases');
+  const emotion = peer(config.NEMO_EMOTION_URL, config.NEMO_EMOTION, 'emotion', signer);
+  const rag = peer(config.NEMO_RAG_URL, config.NEMO_RAG_INDEXING, 'rag', signer);
+  const enricher = new Enricher({ emotion, rag, store, logger, retryMs: config.NEMO_ENRICHMENT_RETRY_MS });
+  const settings = {
+    model: config.NEMO_MODEL,
+    diarization: config.NEMO_DIARIZATION,
+    maxSpeakers: config.NEMO_MAX_SPEAKERS,
+    maxQueue: config.NEMO_TRANSCRIPTION_MAX_QUEUE,
+    leaseDeadlineMs: config.NEMO_ASR_LEASE_DEADLINE_MS,
+    msPerAudioSecond: config.NEMO_ASR_MS_PER_AUDIO_SECOND,
+  };
+  const service = new TranscriptionService({ ...models, store, enricher, leases, logger, settings });
+  const live: LiveDeps = {
+    ...models,
+    leases,
+    emotion,
+    service,
+    initialEnrichment: () => enricher.initial(),
+    logger,
+    settings: { ...settings, ...DEFAULT_LIVE_SETTINGS, leaseDeadlineMs: config.NEMO_STREAM_LEASE_DEADLINE_MS },
+  };
+  void enricher.resume().catch((err: unknown) => logger.error({ err }, 'Pending enrichments not resumed'));
+  return {
+    service,
+    live,
+    asr: models.asr,
+    checks: {
+      ...(pool ? { postgres: pgCheck(pool) } : {}),
+      asr: () => (models.asr.info ? Promise.resolve() : Promise.reject(new Error('The ASR worker is restarting'))),
+    },
+    close: async () => {
+      await service.drain(10_000);
+      enricher.close();
+      await pool?.end();
+      if (!options.models) await Promise.all([models.asr.close(), models.vad.dispose()]);
+    },
+  };
+}

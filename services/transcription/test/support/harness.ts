@@ -1,0 +1,164 @@
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  createLogger,
+  createPgPool,
+  createRedis,
+  GpuLeaseClient,
+  keyFromPem,
+  loadConfig,
+  S2SSigner,
+  S2SVerifier,
+  SecretStore,
+  type S2SKey,
+} from '@nemo/common';
+import { build as buildCoordinator, migrate as migrateCoordinator } from '@nemo/coordinator';
+import { build as buildEmotion, EmotionClassifier, InferenceEmotionModel } from '@nemo/emotion';
+import { startEmbeddings } from '@nemo/inference';
+import { build as buildRag, openRag, ragConfigSchema, type Embedder } from '@nemo/rag';
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { build } from '../../src/app.js';
+import { transcriptionConfigSchema } from '../../src/config.js';
+import { loadModels, openTranscription, type Models, type TranscriptionRuntime } from '../../src/runtime.js';
+
+/** Test wiring: one throwaway S2S key for every service, each checking its own audience. */
+const { privateKey } = generateKeyPairSync('ed25519');
+export const s2sKey: S2SKey = await keyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }), 'test key');
+export const gatewaySigner = new S2SSigner({ issuer: 'gateway', key: s2sKey });
+const transcriptionSigner = new S2SSigner({ issuer: 'transcription', key: s2sKey });
+const verifier = (audience: string) => new S2SVerifier({ audience, keys: { primary: s2sKey, previous: undefined } });
+export const silent = createLogger({ service: 'transcription', level: 'silent' });
+
+export interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The real coordinator app: one GPU slot, no queue, 1 s leases. */
+export async function startCoordinator(redisUrl: string, pool: pg.Pool): Promise<Served & { holder: GpuLeaseClient }> {
+  await migrateCoordinator(pool);
+  const redis = createRedis(redisUrl);
+  const app = buildCoordinator({
+    settings: {
+      slots: 1,
+      priorities: { realtime: 100, interactive: 50, batch: 10 },
+      maxQueue: 0,
+      leaseMs: 1_000,
+      agingWindowMs: 60_000,
+      longPollMs: 2_000,
+    },
+    redis,
+    pool,
+    logger: createLogger({ service: 'coordinator', level: 'silent' }),
+    s2s: verifier('coordinator'),
+    keyPrefix: `{asr-test-${randomUUID().slice(0, 8)}}:`,
+    pollMs: 20,
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const holder = new GpuLeaseClient({
+    baseUrl: url,
+    signer: new S2SSigner({ issuer: 'llm', key: s2sKey }),
+    holder: 'test',
+  });
+  // A fresh key prefix holds grants for one lease TTL (ADR 0004): wait it out.
+  for (let i = 0; i < 50; i++) {
+    const lease = await holder
+      .acquire({ workload: 'llm', class: 'interactive', expectedMs: 10, deadlineMs: 3_000 })
+      .catch(() => undefined);
+    if (lease) {
+      await lease.release();
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { url, holder, close: async () => (await app.close(), redis.disconnect()) };
+}
+
+/** The real emotion service (MiniLM prototypes) on a loopback port. */
+export async function startEmotion(port = 0): Promise<Served & { calls: () => number }> {
+  const model = await InferenceEmotionModel.start();
+  const app = buildEmotion({
+    logger: silent,
+    s2s: verifier('emotion'),
+    services: { classifier: new EmotionClassifier(model), events: undefined },
+  });
+  let calls = 0;
+  app.addHook('onRequest', (_req, _reply, done) => {
+    calls++;
+    done();
+  });
+  const url = await app.listen({ host: '127.0.0.1', port });
+  return { url, calls: () => calls, close: async () => (await app.close(), await model.close()) };
+}
+
+class ModelEmbedder implements Embedder {
+  readonly model = 'all-minilm-l6-v2';
+  constructor(
+    private readonly server: Awaited<ReturnType<typeof startEmbeddings>>,
+    readonly dimension: number,
+  ) {}
+  embed(texts: readonly string[]): Promise<Float32Array[]> {
+    return Promise.all(texts.map((t) => this.server.infer(t)));
+  }
+  close(): Promise<void> {
+    return this.server.close();
+  }
+}
+
+/** The real rag service (MiniLM embeddings, FAISS) on a loopback port. */
+export async function startRag(postgresUrl: string): Promise<Served & { app: FastifyInstance }> {
+  const server = await startEmbeddings('all-minilm-l6-v2');
+  const embedder = new ModelEmbedder(server, (await server.infer('probe')).length);
+  const secretsDir = mkdtempSync(path.join(tmpdir(), 'asr-rag-secrets-'));
+  for (const name of ['rag-db-key', 'email-db-key']) {
+    writeFileSync(path.join(secretsDir, name), randomBytes(32).toString('base64url'));
+  }
+  const config = loadConfig(ragConfigSchema, {
+    NEMO_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'asr-rag-data-')),
+    NEMO_POSTGRES_URL: postgresUrl,
+  });
+  const signer = new S2SSigner({ issuer: 'rag', key: s2sKey });
+  const runtime = await openRag({ config, secrets: new SecretStore(secretsDir), logger: silent, embedder, signer });
+  const app = buildRag({ logger: silent, s2s: verifier('rag'), services: runtime.services });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { url, app, close: async () => (await app.close(), await runtime.close(), await embedder.close()) };
+}
+
+export interface Transcription extends Served {
+  runtime: TranscriptionRuntime;
+  app: FastifyInstance;
+  /** A gateway token for this user (subject and tenant). */
+  token(user?: string, tenant?: string): Promise<string>;
+}
+
+export const sharedModels = (): Promise<Models> => loadModels(loadConfig(transcriptionConfigSchema, {}), silent);
+
+/** The transcription service on a loopback port; `models` are shared between instances and not closed. */
+export async function startTranscription(env: Record<string, string>, models: Models): Promise<Transcription> {
+  const config = loadConfig(transcriptionConfigSchema, { NEMO_LOG_LEVEL: 'silent', ...env });
+  const runtime = await openTranscription({ config, signer: transcriptionSigner, logger: silent, models });
+  const app = build({
+    logger: silent,
+    s2s: verifier('transcription'),
+    service: runtime.service,
+    live: runtime.live,
+    limits: { maxBytes: config.NEMO_MAX_UPLOAD_BYTES, maxSeconds: config.NEMO_MAX_AUDIO_SECONDS },
+    maxStreams: config.NEMO_MAX_STREAMS,
+    diarization: config.NEMO_DIARIZATION,
+    checks: runtime.checks,
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url,
+    runtime,
+    app,
+    token: (user = 'alice', tenant = 'acme') => gatewaySigner.token('transcription', user, tenant),
+    close: async () => (await app.close(), await runtime.close()),
+  };
+}
+
+export const pgPool = (url: string): pg.Pool => createPgPool(url);
+export const closedPortUrl = 'http://127.0.0.1:9';
