@@ -1,7 +1,15 @@
-import { availableParallelism } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getLlama, LlamaCompletion } from 'node-llama-cpp';
 import { expect, it } from 'vitest';
+import { asrPython, DEFAULT_ASR_MODEL, SpeechRecognizer, toPcm16 } from '../src/asr.js';
 import { resolveModel } from '../src/catalog.js';
+import { diarize } from '../src/diarization.js';
+import { conversation } from '../src/testing/conversation.js';
+import { SAMPLE_RATE } from '../src/testing/speech.js';
+import { SileroVad } from '../src/vad.js';
 import { EmotionClassifier, startEmotion } from '../src/emotion.js';
 import { DEFAULT_EMBEDDING_MODEL, startEmbeddings } from '../src/embeddings.js';
 import { ChatModel, DEFAULT_CHAT_MODEL } from '../src/llm.js';
@@ -132,11 +140,65 @@ async function benchLlm(rounds = 4): Promise<void> {
   );
 }
 
+/** faster-whisper called in-process by a bare Python script, the same options as the worker's: the raw runtime. */
+const RAW_ASR = `
+import sys, time, ctranslate2, numpy as np
+from faster_whisper import WhisperModel
+model_dir, pcm_path, threads, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+m = WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=threads, num_workers=1, local_files_only=True)
+audio = np.fromfile(pcm_path, dtype="<i2").astype(np.float32) / 32768.0
+list(m.transcribe(np.zeros(16000, dtype=np.float32), language="en")[0])
+for _ in range(rounds):
+    ctranslate2.set_random_seed(0)
+    t = time.monotonic()
+    list(m.transcribe(audio, language="en", beam_size=5, vad_filter=False)[0])
+    print(time.monotonic() - t, flush=True)
+`;
+
+async function benchAsr(rounds = 3): Promise<void> {
+  const threads = Math.min(availableParallelism(), 4);
+  const talk = conversation(['en+m3', 'en+f3'], 6);
+  const seconds = talk.audio.length / SAMPLE_RATE;
+  const dir = mkdtempSync(join(tmpdir(), 'nemo-asr-bench-'));
+  const pcm = join(dir, 'talk.pcm');
+  writeFileSync(pcm, Buffer.from(toPcm16(talk.audio).buffer));
+  const python = await asrPython();
+  const model = await resolveModel(DEFAULT_ASR_MODEL);
+  const raw = execFileSync(python, ['-c', RAW_ASR, model.dir, pcm, String(threads), String(rounds)], {
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .map(Number);
+  rmSync(dir, { recursive: true, force: true });
+  const asr = await SpeechRecognizer.start(DEFAULT_ASR_MODEL, { python, threads });
+  const ours: number[] = [];
+  for (let i = 0; i < rounds; i += 1) {
+    const started = performance.now();
+    await asr.transcribe(talk.audio, { language: 'en' });
+    ours.push((performance.now() - started) / 1000);
+  }
+  await asr.close();
+  const [bestRaw, bestOurs] = [Math.min(...raw), Math.min(...ours)];
+  rows.push(
+    `${`ASR Whisper tiny.en real-time factor (${seconds.toFixed(1)} s, best of ${rounds})`.padEnd(44)} ours ${(bestOurs / seconds).toFixed(3).padStart(8)}          raw ${(bestRaw / seconds).toFixed(3).padStart(8)}          ratio ${(bestRaw / bestOurs).toFixed(2)} (raw/ours)`,
+  );
+  const vad = await SileroVad.load();
+  const speech = await vad.segments(talk.audio, { minSilenceMs: 300 });
+  const started = performance.now();
+  await diarize(talk.audio, speech);
+  const diarizeSeconds = (performance.now() - started) / 1000;
+  await vad.dispose();
+  rows.push(
+    `${'Diarization (features + clustering)'.padEnd(44)} ${(diarizeSeconds * 1000).toFixed(0)} ms, ${((diarizeSeconds / bestOurs) * 100).toFixed(1)}% of ASR time`,
+  );
+}
+
 it('prints inference throughput beside the raw runtime', async () => {
   await benchEmbeddings();
   await benchEmotion();
   await benchLlm();
-  rows.push('ASR real-time factor                         n/a: no ASR weights runnable here (models/README.md)');
+  await benchAsr();
   console.log(
     `\nNemo inference benchmark (${availableParallelism()} CPUs, CPU execution provider)\n${rows.join('\n')}\n`,
   );
