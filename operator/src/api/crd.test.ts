@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { FIELDS_WITHOUT_DEFAULT } from '../render/spec-defaults.js';
+import { FIELDS_WITHOUT_DEFAULT, resolveSpec } from '../render/spec-defaults.js';
 import { crdYaml } from './crd-yaml.js';
 import { CRD_FILES } from './crd-files.js';
 import { NemoPlatformSpec } from './schema.js';
@@ -68,5 +68,18 @@ describe('the NemoPlatform CRD', () => {
     expect(spec['llm']?.['gpu']).toEqual({ count: 1, placement: 'spread', sharing: 'exclusive' });
     expect(spec['postgres']?.['mode']).toBe('managed');
     expect(spec['secrets']?.['mode']).toBe('generated');
+  });
+});
+
+describe('default models', () => {
+  it('name models the catalog has, in the format the catalog gives', () => {
+    const catalog = parse(
+      readFileSync(fileURLToPath(new URL('../../../models/catalog.yaml', import.meta.url)), 'utf8'),
+    ) as { models: { name: string; format: string }[] };
+    const formats = new Map(catalog.models.map((m) => [m.name, m.format]));
+    const spec = resolveSpec({});
+    for (const { name, format } of [spec.llm.model, spec.transcription.model]) {
+      expect(formats.get(name ?? ''), `${String(name)} in models/catalog.yaml`).toBe(format);
+    }
   });
 });

@@ -90,12 +90,12 @@ const Gpu = withRules(
   ],
 );
 
-const Model = (name: string, format: 'gguf' | 'onnx') =>
+const Model = (name: string, format: 'gguf' | 'onnx' | 'ctranslate2') =>
   Type.Object(
     {
       name: Opt(Type.String({ description: 'Catalog name of the model (models/catalog.yaml).', default: name })),
       uri: Opt(Type.String({ description: 'Where production pulls the weights from, e.g. hf://org/model.' })),
-      format: Opt(StringEnum(['gguf', 'onnx'], { description: 'Weights format.', default: format })),
+      format: Opt(StringEnum(['gguf', 'onnx', 'ctranslate2'], { description: 'Weights format.', default: format })),
     },
     { description: 'The model to serve.' },
   );
@@ -192,7 +192,7 @@ const Llm = Type.Object(
   {
     enabled: enabled(true),
     replicas: replicas(1),
-    model: Opt(Model('gemma-3-270m-it', 'gguf')),
+    model: Opt(Model('gemma-3-270m-q4-k-m', 'gguf')),
     gpu: Opt(Gpu),
     rag: Opt(
       Type.Object(
@@ -212,7 +212,7 @@ const Transcription = Type.Object(
   {
     enabled: enabled(true),
     replicas: replicas(1),
-    model: Opt(Model('parakeet-tdt-0.6b', 'onnx')),
+    model: Opt(Model('whisper-tiny-en-ct2', 'ctranslate2')),
     gpu: Opt(Gpu),
     diarization: Opt(
       Type.Object(
