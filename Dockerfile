@@ -21,6 +21,16 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/package.json ./
 COPY --from=build /src/services ./services
 COPY --from=build /src/operator ./operator
+# transcription's Whisper runtime (CTranslate2) is Python: the same hash-pinned venv
+# that hack/asr-env.sh builds for tests (docs/adr/0011), only in that workspace's image.
+COPY --from=build /src/hack/asr ./hack/asr
+COPY --from=build /src/hack/asr-env.sh ./hack/asr-env.sh
+RUN if [ "${WORKSPACE}" = services/transcription ]; then \
+      apt-get update && apt-get install -y --no-install-recommends python3 python3-venv \
+      && rm -rf /var/lib/apt/lists/* \
+      && mkdir -p /opt/nemo && ln -s "$(NEMO_CACHE_DIR=/opt/nemo bash hack/asr-env.sh)" /opt/nemo/asr-python; \
+    fi
+ENV NEMO_ASR_PYTHON=/opt/nemo/asr-python
 ENV NODE_ENV=production WORKSPACE=${WORKSPACE}
 # The restricted pod profile runs as a non-root uid with a read-only root.
 USER 10001
