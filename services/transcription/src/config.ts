@@ -13,6 +13,8 @@ export const transcriptionConfigSchema = baseConfigSchema.extend({
   NEMO_MODELS_DIR: z.string().optional(),
   /** The ASR runtime's python (hack/asr-env.sh prints it); found by that script when absent. */
   NEMO_ASR_PYTHON: z.string().optional(),
+  /** Usage (audio seconds) and transcript text for insights; none when unset. */
+  NEMO_INSIGHTS_URL: z.url().optional(),
   NEMO_ASR_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** Diarize by default (a request's `diarization` overrides it). */
   NEMO_DIARIZATION: flag.default(true),

@@ -17,7 +17,7 @@ import {
   type VadStream,
 } from '@nemo/inference';
 import type { WebSocket } from 'ws';
-import type { TranscriptionService } from './service.js';
+import { leaseOwner, type TranscriptionService } from './service.js';
 import { TranscriptStatus, type Owner, type Segment, type Transcript } from './transcript.js';
 
 export interface LiveSettings {
@@ -107,7 +107,7 @@ export class LiveSession {
     private readonly options: LiveOptions,
   ) {
     this.stream = deps.vad.stream();
-    this.lease = new StreamLease(deps.leases);
+    this.lease = new StreamLease(deps.leases, owner);
     this.tracker = new SpeakerTracker({ maxSpeakers: deps.settings.maxSpeakers });
     this.transcript = {
       id: randomUUID(),
@@ -372,7 +372,10 @@ class StreamLease {
   private acquiring: Promise<GpuLease> | undefined;
   private users = 0;
 
-  constructor(private readonly client: GpuLeaseClient | undefined) {}
+  constructor(
+    private readonly client: GpuLeaseClient | undefined,
+    private readonly owner: Owner,
+  ) {}
 
   async use<T>(
     want: { expectedMs: number; deadlineMs: number },
@@ -391,7 +394,7 @@ class StreamLease {
   private async get(want: { expectedMs: number; deadlineMs: number }): Promise<GpuLease | undefined> {
     if (!this.client) return undefined;
     if (this.lease && !this.lease.signal.aborted) return this.lease;
-    this.acquiring ??= this.client.acquire({ workload: 'asr', class: 'realtime', ...want });
+    this.acquiring ??= this.client.acquire({ workload: 'asr', class: 'realtime', ...want, ...leaseOwner(this.owner) });
     try {
       this.lease = await this.acquiring;
       return this.lease;

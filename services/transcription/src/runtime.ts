@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import {
+  openInsightsEvents,
   createPgPool,
   GpuLeaseClient,
   pgCheck,
@@ -106,7 +107,8 @@ export async function openTranscription(options: RuntimeOptions): Promise<Transc
     leaseDeadlineMs: config.NEMO_ASR_LEASE_DEADLINE_MS,
     msPerAudioSecond: config.NEMO_ASR_MS_PER_AUDIO_SECOND,
   };
-  const service = new TranscriptionService({ ...models, store, enricher, leases, logger, settings });
+  const insights = openInsightsEvents({ url: config.NEMO_INSIGHTS_URL, signer, logger });
+  const service = new TranscriptionService({ ...models, store, enricher, leases, insights, logger, settings });
   const live: LiveDeps = {
     ...models,
     leases,
@@ -128,6 +130,7 @@ export async function openTranscription(options: RuntimeOptions): Promise<Transc
     close: async () => {
       await service.drain(10_000);
       enricher.close();
+      await insights?.close();
       await pool?.end();
       if (!options.models) await Promise.all([models.asr.close(), models.vad.dispose()]);
     },

@@ -5,8 +5,10 @@ import {
   isNemoError,
   NemoError,
   notFound,
+  PLATFORM_TENANT,
   type GpuLease,
   type GpuLeaseClient,
+  type InsightsEventsClient,
   type Logger,
 } from '@nemo/common';
 import { queueFullError } from '@nemo/inference';
@@ -31,6 +33,8 @@ export interface ServiceDeps extends PipelineDeps {
   readonly enricher: Enricher;
   /** Absent: no coordinator configured; decoding runs without GPU leases. */
   readonly leases: GpuLeaseClient | undefined;
+  /** Absent: no insights configured (NEMO_INSIGHTS_URL). */
+  readonly insights?: InsightsEventsClient | undefined;
   readonly logger: Logger;
   readonly settings: TranscriptionSettings;
 }
@@ -57,6 +61,9 @@ interface Job {
   readonly abort: AbortController;
   readonly done: Promise<void>;
 }
+
+/** The insights schema's limit for transcript.text. */
+const MAX_EVENT_TEXT = 200_000;
 
 /** Finished jobs kept in memory (all there is without PostgreSQL). */
 const KEEP_FINISHED = 500;
@@ -175,7 +182,22 @@ export class TranscriptionService {
     } catch (err) {
       this.deps.logger.error({ err, transcript: t.id }, 'Transcript not stored');
     }
-    if (t.status === TranscriptStatus.Completed) await this.deps.enricher.enrich(t);
+    if (t.status !== TranscriptStatus.Completed) return;
+    this.report(t);
+    await this.deps.enricher.enrich(t);
+  }
+
+  /** Audio seconds against the tenant's budget, and the text for top terms (file jobs and streams alike). */
+  private report(t: Transcript): void {
+    const events = this.deps.insights;
+    if (!events) return;
+    const who = { tenant: t.owner.tenant || PLATFORM_TENANT, ...(t.owner.subject ? { userId: t.owner.subject } : {}) };
+    events.emit({ type: 'transcription.usage', ...who, audioSeconds: t.durationSeconds });
+    const text = t.segments
+      .map((s) => s.text.trim())
+      .join(' ')
+      .slice(0, MAX_EVENT_TEXT);
+    if (text) events.emit({ type: 'transcript.text', ...who, transcriptId: t.id, text });
   }
 
   private newTranscript(owner: Owner, request: FileRequest): Transcript {
@@ -244,7 +266,7 @@ export class TranscriptionService {
       maxSpeakers: Math.min(request.maxSpeakers ?? settings.maxSpeakers, settings.maxSpeakers),
       ...(request.speakers ? { speakers: request.speakers } : {}),
       signal: job.abort.signal,
-      hold: (work) => this.holdLease(request, job.abort.signal, work),
+      hold: (work) => this.holdLease(job, request, work),
       onProgress: (processed, total) => {
         const fraction = processed / Math.max(total, 1e-9);
         t.progress = { processedSeconds: fraction * t.durationSeconds, totalSeconds: t.durationSeconds };
@@ -266,11 +288,12 @@ export class TranscriptionService {
 
   /** The decoding under a batch GPU lease (none without a coordinator); released however it ends. */
   private async holdLease(
+    job: Job,
     request: FileRequest,
-    signal: AbortSignal,
     work: (signal: AbortSignal | undefined) => Promise<void>,
   ): Promise<void> {
-    const lease = await this.lease(request, signal);
+    const signal = job.abort.signal;
+    const lease = await this.lease(job.transcript.owner, request, signal);
     try {
       await work(lease?.signal);
     } finally {
@@ -278,7 +301,7 @@ export class TranscriptionService {
     }
   }
 
-  private lease(request: FileRequest, signal: AbortSignal): Promise<GpuLease | undefined> {
+  private lease(owner: Owner, request: FileRequest, signal: AbortSignal): Promise<GpuLease | undefined> {
     if (!this.deps.leases) return Promise.resolve(undefined);
     const { settings } = this.deps;
     return this.deps.leases.acquire({
@@ -287,6 +310,7 @@ export class TranscriptionService {
       expectedMs: Math.max(1, Math.ceil(request.audio.info.durationSeconds * settings.msPerAudioSecond)),
       deadlineMs: settings.leaseDeadlineMs,
       signal,
+      ...leaseOwner(owner),
     });
   }
 
@@ -325,3 +349,8 @@ function asError(e: TranscriptError): NemoError {
 }
 
 const gone = (): NemoError => new NemoError(ErrorCode.Internal, 'The transcription failed.');
+
+/** The user a lease is for, so the coordinator files its wait under them (absent for platform work). */
+export function leaseOwner(owner: Owner): { tenant?: string; userId?: string } {
+  return owner.tenant && owner.subject ? { tenant: owner.tenant, userId: owner.subject } : {};
+}
