@@ -1,5 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import pg from 'pg';
+import type { SecretStore } from './config.js';
+import { POSTGRES_URL_SECRET, postgresUrlFrom, type DatastoreConfig } from './datastore-settings.js';
 import type { ReadinessCheck } from './http/observability.js';
 
 /**
@@ -31,6 +33,25 @@ export function createPgPool(connectionString: string, overrides: pg.PoolConfig 
   // An idle client that loses its server emits 'error' on the pool; without a
   // listener that would crash the process. The next query reconnects.
   pool.on('error', () => undefined);
+  return pool;
+}
+
+/**
+ * For services that run without PostgreSQL when none is configured (local
+ * runs of one service, tests): a migrated pool from the local-mode URL in the
+ * environment, else from the operator's settings (a URL secret, or host and a
+ * password secret), else undefined.
+ */
+export async function openOptionalPostgres(
+  config: DatastoreConfig & { NEMO_POSTGRES_URL?: string | undefined },
+  secrets: SecretStore | undefined,
+  migrate: (pool: pg.Pool) => Promise<unknown>,
+): Promise<pg.Pool | undefined> {
+  const configured = Boolean(config.NEMO_POSTGRES_HOST) || Boolean(secrets?.readOptional(POSTGRES_URL_SECRET));
+  const url = config.NEMO_POSTGRES_URL ?? (secrets && configured ? postgresUrlFrom(config, secrets) : undefined);
+  if (!url) return undefined;
+  const pool = createPgPool(url);
+  await migrate(pool);
   return pool;
 }
 

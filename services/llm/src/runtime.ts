@@ -1,16 +1,14 @@
 import { hostname } from 'node:os';
 import {
-  createPgPool,
   GpuLeaseClient,
   openInsightsEvents,
   pgCheck,
-  postgresUrlFrom,
+  openOptionalPostgres,
   type ReadinessCheck,
   type S2SSigner,
   type SecretStore,
   ServiceClient,
 } from '@nemo/common';
-import type pg from 'pg';
 import type { Logger } from 'pino';
 import { ChatService } from './chat-service.js';
 import { concurrencyOf, type LlmConfig } from './config.js';
@@ -37,22 +35,6 @@ export interface RuntimeOptions {
   generator?: Generator;
 }
 
-function postgresUrl(config: LlmConfig, secrets: SecretStore | undefined): string | undefined {
-  if (config.NEMO_POSTGRES_URL) return config.NEMO_POSTGRES_URL;
-  if (secrets && (config.NEMO_POSTGRES_HOST || secrets.readOptional('postgres-url'))) {
-    return postgresUrlFrom(config, secrets);
-  }
-  return undefined;
-}
-
-async function openPool(config: LlmConfig, secrets: SecretStore | undefined): Promise<pg.Pool | undefined> {
-  const url = postgresUrl(config, secrets);
-  if (!url) return undefined;
-  const pool = createPgPool(url);
-  await migrate(pool);
-  return pool;
-}
-
 /** Everything the service runs on, from its config: model, stores and peer clients. */
 export async function openLlm(options: RuntimeOptions): Promise<LlmRuntime> {
   const { config, signer, logger } = options;
@@ -64,7 +46,7 @@ export async function openLlm(options: RuntimeOptions): Promise<LlmRuntime> {
       maxQueue: 0,
       ...(config.NEMO_MODELS_DIR ? { dir: config.NEMO_MODELS_DIR } : {}),
     }));
-  const pool = await openPool(config, options.secrets);
+  const pool = await openOptionalPostgres(config, options.secrets, migrate);
   const conversations = pool ? new ConversationStore(pool) : undefined;
   const events = openInsightsEvents({ url: config.NEMO_INSIGHTS_URL, signer, logger });
   const leases = config.NEMO_COORDINATOR_URL

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import {
-  createPgPool,
   openInsightsEvents,
-  postgresUrlFrom,
+  openOptionalPostgres,
   type ReadinessCheck,
   pgCheck,
   type SecretStore,
@@ -41,17 +40,9 @@ export interface OpenRagOptions {
   signer?: S2SSigner;
 }
 
-function postgresUrl(config: RagConfig, secrets: SecretStore): string | undefined {
-  if (config.NEMO_POSTGRES_URL) return config.NEMO_POSTGRES_URL;
-  if (config.NEMO_POSTGRES_HOST || secrets.readOptional('postgres-url')) return postgresUrlFrom(config, secrets);
-  return undefined;
-}
-
 async function openEmails(options: OpenRagOptions, ingestor: Ingestor, store: DocumentStore) {
-  const url = postgresUrl(options.config, options.secrets);
-  if (!url) return undefined;
-  const pool = createPgPool(url);
-  await migrate(pool);
+  const pool = await openOptionalPostgres(options.config, options.secrets, migrate);
+  if (!pool) return undefined;
   const { config, signer } = options;
   const llm =
     config.NEMO_LLM_URL && signer

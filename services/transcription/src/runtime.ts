@@ -1,10 +1,9 @@
 import { hostname } from 'node:os';
 import {
   openInsightsEvents,
-  createPgPool,
   GpuLeaseClient,
   pgCheck,
-  postgresUrlFrom,
+  openOptionalPostgres,
   ServiceClient,
   type Logger,
   type ReadinessCheck,
@@ -12,7 +11,6 @@ import {
   type SecretStore,
 } from '@nemo/common';
 import { SileroVad, SpeechRecognizer } from '@nemo/inference';
-import type pg from 'pg';
 import type { TranscriptionConfig } from './config.js';
 import { Enricher } from './enrichment.js';
 import { DEFAULT_LIVE_SETTINGS, type LiveDeps } from './live.js';
@@ -42,22 +40,6 @@ export interface RuntimeOptions {
   models?: Models;
 }
 
-function postgresUrl(config: TranscriptionConfig, secrets: SecretStore | undefined): string | undefined {
-  if (config.NEMO_POSTGRES_URL) return config.NEMO_POSTGRES_URL;
-  if (secrets && (config.NEMO_POSTGRES_HOST || secrets.readOptional('postgres-url'))) {
-    return postgresUrlFrom(config, secrets);
-  }
-  return undefined;
-}
-
-async function openPool(config: TranscriptionConfig, secrets: SecretStore | undefined): Promise<pg.Pool | undefined> {
-  const url = postgresUrl(config, secrets);
-  if (!url) return undefined;
-  const pool = createPgPool(url);
-  await migrate(pool);
-  return pool;
-}
-
 /** The ASR worker (checksum-verified model, warmed up) and Silero VAD, from the config. */
 export async function loadModels(config: TranscriptionConfig, logger: Logger): Promise<Models> {
   const dir = config.NEMO_MODELS_DIR ? { dir: config.NEMO_MODELS_DIR } : {};
@@ -84,7 +66,7 @@ function peer(url: string | undefined, enabled: boolean, audience: string, signe
 export async function openTranscription(options: RuntimeOptions): Promise<TranscriptionRuntime> {
   const { config, signer, logger } = options;
   const models = options.models ?? (await loadModels(config, logger));
-  const pool = await openPool(config, options.secrets);
+  const pool = await openOptionalPostgres(config, options.secrets, migrate);
   const store = pool ? new TranscriptStore(pool) : undefined;
   if (!store) logger.warn('No PostgreSQL configured; transcripts live in memory only');
   const leases = config.NEMO_COORDINATOR_URL
