@@ -9,6 +9,7 @@ import {
   S2SVerifier,
   type AcquireOptions,
   type InsightsEventsClient,
+  type S2SKey,
 } from '@nemo/common';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -39,6 +40,8 @@ export interface Coordinator {
   app: FastifyInstance;
   redis: Redis;
   prefix: string;
+  /** Where it listens, when started with `listen`. */
+  url: string | undefined;
   inject(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
@@ -54,32 +57,41 @@ export interface CoordinatorOptions {
   warm?: boolean;
   /** Where lease decisions go as insights events. */
   events?: InsightsEventsClient;
+  /** The S2S key callers sign with: another service's tests give their own. */
+  key?: S2SKey;
+  /** Listen on a loopback port, for callers over HTTP (see `url`). */
+  listen?: boolean;
 }
 
 export async function startCoordinator(opts: CoordinatorOptions): Promise<Coordinator> {
   const redis = createRedis(opts.redisUrl);
   const prefix = opts.prefix ?? uniquePrefix();
+  const caller = opts.key ? new S2SSigner({ issuer: 'llm', key: opts.key }) : signer;
   const app = build({
     settings: opts.settings,
     redis,
     pool: opts.pool,
     logger: silentLogger,
-    s2s: verifier,
+    s2s: opts.key
+      ? new S2SVerifier({ audience: 'coordinator', keys: { primary: opts.key, previous: undefined } })
+      : verifier,
     keyPrefix: prefix,
     pollMs: opts.pollMs ?? 20,
     events: opts.events,
   });
   await app.ready();
   await redis.ping().catch(() => new Promise((resolve) => redis.once('ready', resolve)));
+  const listening = opts.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : undefined;
   const coordinator: Coordinator = {
     app,
     redis,
     prefix,
+    url: listening,
     inject: async (method, url, payload) =>
       app.inject({
         method,
         url,
-        headers: { authorization: `Bearer ${await signer.token('coordinator')}` },
+        headers: { authorization: `Bearer ${await caller.token('coordinator')}` },
         ...(payload ? { payload } : {}),
       }),
     close: async () => {
@@ -96,9 +108,18 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Coordi
  * lease TTL (ADR 0004). Tests about other things start after that.
  */
 async function waitOutFirstContactHold(c: Coordinator): Promise<void> {
-  const res = await c.inject('POST', '/v1/leases', acquireBody('warm-up'));
-  if (res.statusCode !== 201) throw new Error(`warm-up acquire answered ${res.statusCode}: ${res.body}`);
-  await c.inject('DELETE', `/v1/leases/${res.json<{ leaseId: string }>().leaseId}`);
+  // Without a queue (maxQueue 0) the hold answers 429 instead of waiting: ask again.
+  for (let attempt = 0; ; attempt++) {
+    const res = await c.inject('POST', '/v1/leases', acquireBody('warm-up', { deadlineMs: 3_000 }));
+    if (res.statusCode === 201) {
+      await c.inject('DELETE', `/v1/leases/${res.json<{ leaseId: string }>().leaseId}`);
+      return;
+    }
+    if (res.statusCode !== 429 || attempt >= 50) {
+      throw new Error(`warm-up acquire answered ${String(res.statusCode)}: ${res.body}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 export const uniquePrefix = (): string => `{test-${randomUUID().slice(0, 8)}}:`;

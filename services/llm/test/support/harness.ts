@@ -1,11 +1,10 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   createLogger,
   createPgPool,
-  createRedis,
   GpuLeaseClient,
   keyFromPem,
   type InsightsEventsClient,
@@ -14,7 +13,8 @@ import {
   S2SVerifier,
   SecretStore,
 } from '@nemo/common';
-import { build as buildCoordinator, migrate as migrateCoordinator } from '@nemo/coordinator';
+import { migrate as migrateCoordinator } from '@nemo/coordinator';
+import { startCoordinator as startTestCoordinator, testSettings } from '@nemo/coordinator/testing';
 import { startEmbeddings } from '@nemo/inference';
 import { build as buildRag, openRag, ragConfigSchema, type Embedder } from '@nemo/rag';
 import type { FastifyInstance } from 'fastify';
@@ -39,44 +39,17 @@ export interface Served {
 }
 
 /** The real coordinator app on a loopback port: one GPU slot, no queue, short leases. */
+/** The real coordinator (one slot, no queue) on a loopback port, taking this file's S2S key. */
 export async function startCoordinator(
   redisUrl: string,
   pool: pg.Pool,
   events?: InsightsEventsClient,
 ): Promise<Served & { holder: GpuLeaseClient }> {
   await migrateCoordinator(pool);
-  const redis = createRedis(redisUrl);
-  const app = buildCoordinator({
-    settings: {
-      slots: 1,
-      priorities: { realtime: 100, interactive: 50, batch: 10 },
-      maxQueue: 0,
-      leaseMs: 1_000,
-      agingWindowMs: 60_000,
-      longPollMs: 2_000,
-    },
-    redis,
-    pool,
-    logger: createLogger({ service: 'coordinator', level: 'silent' }),
-    s2s: verifier('coordinator'),
-    keyPrefix: `{llm-test-${randomUUID().slice(0, 8)}}:`,
-    pollMs: 20,
-    events,
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const holder = new GpuLeaseClient({ baseUrl: url, signer: llmSigner, holder: 'test-holder' });
-  // A fresh key prefix holds grants for one lease TTL (the coordinator's ADR 0004): wait it out.
-  for (let i = 0; i < 50; i++) {
-    const lease = await holder
-      .acquire({ workload: 'llm', class: 'interactive', expectedMs: 10, deadlineMs: 3_000 })
-      .catch(() => undefined);
-    if (lease) {
-      await lease.release();
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { url, holder, close: async () => (await app.close(), redis.disconnect()) };
+  const settings = testSettings({ maxQueue: 0, longPollMs: 2_000 });
+  const c = await startTestCoordinator({ redisUrl, pool, key, listen: true, settings, ...(events ? { events } : {}) });
+  const holder = new GpuLeaseClient({ baseUrl: c.url!, signer: llmSigner, holder: 'test-holder' });
+  return { url: c.url!, holder, close: () => c.close() };
 }
 
 class ModelEmbedder implements Embedder {

@@ -1,11 +1,10 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   createLogger,
   createPgPool,
-  createRedis,
   GpuLeaseClient,
   keyFromPem,
   loadConfig,
@@ -14,7 +13,8 @@ import {
   SecretStore,
   type S2SKey,
 } from '@nemo/common';
-import { build as buildCoordinator, migrate as migrateCoordinator } from '@nemo/coordinator';
+import { migrate as migrateCoordinator } from '@nemo/coordinator';
+import { startCoordinator as startTestCoordinator, testSettings } from '@nemo/coordinator/testing';
 import { build as buildEmotion, EmotionClassifier, InferenceEmotionModel } from '@nemo/emotion';
 import { startEmbeddings } from '@nemo/inference';
 import { build as buildRag, openRag, ragConfigSchema, type Embedder } from '@nemo/rag';
@@ -37,44 +37,17 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** The real coordinator app: one GPU slot, no queue, 1 s leases. */
+/** The real coordinator app: one GPU slot, no queue, 1 s leases, taking this file's S2S key. */
 export async function startCoordinator(redisUrl: string, pool: pg.Pool): Promise<Served & { holder: GpuLeaseClient }> {
   await migrateCoordinator(pool);
-  const redis = createRedis(redisUrl);
-  const app = buildCoordinator({
-    settings: {
-      slots: 1,
-      priorities: { realtime: 100, interactive: 50, batch: 10 },
-      maxQueue: 0,
-      leaseMs: 1_000,
-      agingWindowMs: 60_000,
-      longPollMs: 2_000,
-    },
-    redis,
-    pool,
-    logger: createLogger({ service: 'coordinator', level: 'silent' }),
-    s2s: verifier('coordinator'),
-    keyPrefix: `{asr-test-${randomUUID().slice(0, 8)}}:`,
-    pollMs: 20,
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const settings = testSettings({ maxQueue: 0, longPollMs: 2_000 });
+  const c = await startTestCoordinator({ redisUrl, pool, key: s2sKey, listen: true, settings });
   const holder = new GpuLeaseClient({
-    baseUrl: url,
+    baseUrl: c.url!,
     signer: new S2SSigner({ issuer: 'llm', key: s2sKey }),
     holder: 'test',
   });
-  // A fresh key prefix holds grants for one lease TTL (ADR 0004): wait it out.
-  for (let i = 0; i < 50; i++) {
-    const lease = await holder
-      .acquire({ workload: 'llm', class: 'interactive', expectedMs: 10, deadlineMs: 3_000 })
-      .catch(() => undefined);
-    if (lease) {
-      await lease.release();
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { url, holder, close: async () => (await app.close(), redis.disconnect()) };
+  return { url: c.url!, holder, close: () => c.close() };
 }
 
 /** The real emotion service (MiniLM prototypes) on a loopback port. */
