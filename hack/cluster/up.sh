@@ -138,10 +138,18 @@ KUBECONFIG
 # fd 8 (the state dir lock) is closed for it: a long-lived component holding
 # the lock would make every later `up` on this state dir wait forever.
 start() {
-  local name=$1; shift
+  local name=$1 pid i; shift
   setsid "$BIN/$name" "$@" >"$STATE/logs/$name.log" 2>&1 </dev/null 8>&- &
-  echo $! >"$STATE/pids/$name.pid"
-  log "started $name (pid $!)"
+  pid=$!
+  echo "$pid" >"$STATE/pids/$name.pid"
+  # pid_of knows a component by its command line. Between fork and exec the
+  # child still shows this script's, and on a loaded machine a readiness check
+  # in that instant took it for dead: wait (1 s at most) for the exec.
+  for ((i = 0; i < 50; i++)); do
+    pid_of "$STATE" "$name" >/dev/null || { kill -0 "$pid" 2>/dev/null && sleep 0.02 && continue; }
+    break
+  done
+  log "started $name (pid $pid)"
 }
 
 # fail_component NAME: reports a component that died, with its log tail.
