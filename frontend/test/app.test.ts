@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditContext, DESKTOP, launch, PHONE, screenshot, seriousA11yViolations, signIn } from './support/browser.js';
-import { pdfFile } from '@nemo/rag/testing';
+import { pdfFile } from '@nemo/rag/testing/pdf';
 import { PlatformApi, type Account } from './support/platform-api.js';
 import { conversationWav, wordsFound, type Turn } from './support/speech.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newKey, s2sPem, secretsDir, signer } from './support/harness.js';
+import { newKey, s2sPem, secretsDir, signer } from '../src/testing/harness.js';
 
 /**
  * The real server in a child process, killed with SIGKILL while several

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createPgPool } from '@nemo/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { newKey, realEmbedder, type Rag, secretsDir, startRag } from './support/harness.js';
+import { newKey, realEmbedder, type Rag, secretsDir, startRag } from '../src/testing/harness.js';
 
 const email = {
   from: 'ana@example.com',

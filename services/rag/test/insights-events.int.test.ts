@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { keyFromPem, S2SSigner } from '@nemo/common';
 import { startInsights, type Insights } from '@nemo/insights/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { realEmbedder, s2sKey, startRag, userOf, type Rag } from './support/harness.js';
+import { realEmbedder, s2sKey, startRag, userOf, type Rag } from '../src/testing/harness.js';
 
 // rag's key for its own calls, which the insights service trusts: separate from the key the tests call rag with.
 const { privateKey } = generateKeyPairSync('ed25519');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfFile } from '../src/testing/pdf.js';
-import { realEmbedder, type Rag, startRag } from './support/harness.js';
+import { realEmbedder, type Rag, startRag } from '../src/testing/harness.js';
 
 interface Hit {
   text: string;

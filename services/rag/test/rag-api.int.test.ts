@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CountingEmbedder, realEmbedder, type Rag, startRag } from './support/harness.js';
+import { CountingEmbedder, realEmbedder, type Rag, startRag } from '../src/testing/harness.js';
 
 interface Hit {
   score: number;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QA_DOCUMENTS, QA_QUESTIONS } from './fixtures/qa-set.js';
-import { realEmbedder, type Rag, startRag } from './support/harness.js';
+import { realEmbedder, type Rag, startRag } from '../src/testing/harness.js';
 
 /**
  * Recall@5 on the QA set, with the real embedding model: flat search must

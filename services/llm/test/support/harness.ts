@@ -1,7 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
 import {
   createLogger,
   createPgPool,
@@ -11,12 +8,10 @@ import {
   loadConfig,
   S2SSigner,
   S2SVerifier,
-  SecretStore,
 } from '@nemo/common';
 import { migrate as migrateCoordinator } from '@nemo/coordinator';
 import { startCoordinator as startTestCoordinator, testSettings } from '@nemo/coordinator/testing';
-import { startEmbeddings } from '@nemo/inference';
-import { build as buildRag, openRag, ragConfigSchema, type Embedder } from '@nemo/rag';
+import { InferenceEmbedder, startRag as startTestRag } from '@nemo/rag/testing';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { build } from '../../src/app.js';
@@ -52,43 +47,17 @@ export async function startCoordinator(
   return { url: c.url!, holder, close: () => c.close() };
 }
 
-class ModelEmbedder implements Embedder {
-  readonly model = 'all-minilm-l6-v2';
-  constructor(
-    private readonly server: Awaited<ReturnType<typeof startEmbeddings>>,
-    readonly dimension: number,
-  ) {}
-  embed(texts: readonly string[]): Promise<Float32Array[]> {
-    return Promise.all(texts.map((t) => this.server.infer(t)));
-  }
-  close(): Promise<void> {
-    return this.server.close();
-  }
-}
-
 /** The real rag service (real MiniLM embeddings) on a loopback port, calling `llmUrl` for summaries. */
 export async function startRag(postgresUrl: string, llmUrl: string): Promise<Served & { app: FastifyInstance }> {
-  const server = await startEmbeddings('all-minilm-l6-v2');
-  const embedder = new ModelEmbedder(server, (await server.infer('probe')).length);
-  const secretsDir = mkdtempSync(path.join(tmpdir(), 'llm-rag-secrets-'));
-  for (const name of ['rag-db-key', 'email-db-key']) {
-    writeFileSync(path.join(secretsDir, name), randomBytes(32).toString('base64url'));
-  }
-  const config = loadConfig(ragConfigSchema, {
-    NEMO_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'llm-rag-data-')),
-    NEMO_POSTGRES_URL: postgresUrl,
-    NEMO_LLM_URL: llmUrl,
-  });
-  const runtime = await openRag({
-    config,
-    secrets: new SecretStore(secretsDir),
-    logger: silent,
+  const embedder = await InferenceEmbedder.start('all-minilm-l6-v2');
+  const rag = await startTestRag({
     embedder,
-    signer: ragSigner,
+    env: { NEMO_POSTGRES_URL: postgresUrl, NEMO_LLM_URL: llmUrl },
+    outbound: ragSigner,
+    key,
+    listen: true,
   });
-  const app = buildRag({ logger: silent, s2s: verifier('rag'), services: runtime.services });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, app, close: async () => (await app.close(), await runtime.close(), await embedder.close()) };
+  return { url: rag.url!, app: rag.app, close: async () => (await rag.close(), await embedder.close()) };
 }
 
 export interface Llm extends Served {

@@ -2,13 +2,13 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger, keyFromPem, loadConfig, S2SSigner, S2SVerifier, SecretStore } from '@nemo/common';
+import { createLogger, keyFromPem, loadConfig, S2SSigner, S2SVerifier, SecretStore, type S2SKey } from '@nemo/common';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { build } from '../../src/app.js';
-import { type RagConfig, ragConfigSchema } from '../../src/config.js';
-import type { Embedder } from '../../src/embedder.js';
-import { InferenceEmbedder } from '../../src/inference-embedder.js';
-import { openRag, type RagRuntime } from '../../src/runtime.js';
+import { build } from '../app.js';
+import { type RagConfig, ragConfigSchema } from '../config.js';
+import type { Embedder } from '../embedder.js';
+import { InferenceEmbedder } from '../inference-embedder.js';
+import { openRag, type RagRuntime } from '../runtime.js';
 
 /** Test wiring: the real embedding model, a temp data dir and secrets dir, a throwaway S2S key pair. */
 const { privateKey } = generateKeyPairSync('ed25519');
@@ -62,10 +62,16 @@ export interface RagOptions {
   env?: Record<string, string>;
   /** Signs rag's own calls (llm summaries, insights events). */
   outbound?: S2SSigner;
+  /** The S2S key callers sign with: another service's tests give their own. */
+  key?: S2SKey;
+  /** Listen on a loopback port, for callers over HTTP (see `url`). */
+  listen?: boolean;
 }
 
 export interface Rag {
   app: FastifyInstance;
+  /** Where it listens, when started with `listen`. */
+  url: string | undefined;
   runtime: RagRuntime;
   dataDir: string;
   secretsDir: string;
@@ -89,10 +95,15 @@ export async function startRag(options: RagOptions): Promise<Rag> {
     embedder: options.embedder,
     ...(options.outbound ? { signer: options.outbound } : {}),
   });
-  const app = build({ logger: silentLogger, s2s: verifier, services: runtime.services, checks: runtime.checks });
+  const s2s = options.key
+    ? new S2SVerifier({ audience: 'rag', keys: { primary: options.key, previous: undefined } })
+    : verifier;
+  const app = build({ logger: silentLogger, s2s, services: runtime.services, checks: runtime.checks });
   await app.ready();
+  const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : undefined;
   return {
     app,
+    url,
     runtime,
     dataDir,
     secretsDir: secrets,
