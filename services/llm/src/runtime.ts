@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import {
-  GpuLeaseClient,
+  openGpuLeases,
   openInsightsEvents,
   pgCheck,
   openOptionalPostgres,
@@ -49,15 +49,12 @@ export async function openLlm(options: RuntimeOptions): Promise<LlmRuntime> {
   const pool = await openOptionalPostgres(config, options.secrets, migrate);
   const conversations = pool ? new ConversationStore(pool) : undefined;
   const events = openInsightsEvents({ url: config.NEMO_INSIGHTS_URL, signer, logger });
-  const leases = config.NEMO_COORDINATOR_URL
-    ? new GpuLeaseClient({
-        baseUrl: config.NEMO_COORDINATOR_URL,
-        signer,
-        holder: config.NEMO_POD_NAME ?? hostname(),
-        logger,
-      })
-    : undefined;
-  if (!leases) logger.warn('No coordinator configured (NEMO_COORDINATOR_URL); generating without GPU leases');
+  const leases = openGpuLeases({
+    url: config.NEMO_COORDINATOR_URL,
+    signer,
+    holder: config.NEMO_POD_NAME ?? hostname(),
+    logger,
+  });
   const rag = config.NEMO_RAG_URL
     ? new ServiceClient({ baseUrl: config.NEMO_RAG_URL, audience: 'rag', signer, timeoutMs: 5_000, retries: 0 })
     : undefined;

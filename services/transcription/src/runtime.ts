@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import {
   openInsightsEvents,
-  GpuLeaseClient,
+  openGpuLeases,
   pgCheck,
   openOptionalPostgres,
   ServiceClient,
@@ -69,15 +69,12 @@ export async function openTranscription(options: RuntimeOptions): Promise<Transc
   const pool = await openOptionalPostgres(config, options.secrets, migrate);
   const store = pool ? new TranscriptStore(pool) : undefined;
   if (!store) logger.warn('No PostgreSQL configured; transcripts live in memory only');
-  const leases = config.NEMO_COORDINATOR_URL
-    ? new GpuLeaseClient({
-        baseUrl: config.NEMO_COORDINATOR_URL,
-        signer,
-        holder: config.NEMO_POD_NAME ?? hostname(),
-        logger,
-      })
-    : undefined;
-  if (!leases) logger.warn('No coordinator configured (NEMO_COORDINATOR_URL); decoding without GPU leases');
+  const leases = openGpuLeases({
+    url: config.NEMO_COORDINATOR_URL,
+    signer,
+    holder: config.NEMO_POD_NAME ?? hostname(),
+    logger,
+  });
   const emotion = peer(config.NEMO_EMOTION_URL, config.NEMO_EMOTION, 'emotion', signer);
   const rag = peer(config.NEMO_RAG_URL, config.NEMO_RAG_INDEXING, 'rag', signer);
   const enricher = new Enricher({ emotion, rag, store, logger, retryMs: config.NEMO_ENRICHMENT_RETRY_MS });

@@ -254,3 +254,22 @@ function refusal(res: ServiceResponse<unknown>): NemoError {
     cause: new Error(`coordinator answered ${res.status}: ${message ?? ''}`),
   });
 }
+
+export interface GpuLeasesSetup extends Omit<GpuLeaseClientOptions, 'baseUrl' | 'logger'> {
+  /** NEMO_COORDINATOR_URL; unset means GPU work runs without leases. */
+  url: string | undefined;
+  logger: Logger;
+}
+
+/**
+ * The lease client a GPU workload asks the coordinator through, or undefined
+ * when no coordinator is configured: then it says so once, at start-up.
+ */
+export function openGpuLeases(setup: GpuLeasesSetup): GpuLeaseClient | undefined {
+  const { url, ...options } = setup;
+  if (!url) {
+    setup.logger.warn('No coordinator configured (NEMO_COORDINATOR_URL); GPU work runs without leases');
+    return undefined;
+  }
+  return new GpuLeaseClient({ ...options, baseUrl: url });
+}
