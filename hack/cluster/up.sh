@@ -133,13 +133,19 @@ KUBECONFIG
 
 # --- processes --------------------------------------------------------------
 
+# The Go garbage collector's target (GOGC) for every component. While the
+# operator benchmark creates 100 platforms, the API server spent 15% of its
+# CPU marking at the default (100) and 5% at 400; this cluster is disposable
+# and memory plentiful, so collecting less often buys CPU for the work itself.
+CONTROL_PLANE_GOGC=${NEMO_CLUSTER_GOGC:-400}
+
 # start NAME ARGS...: runs bin/NAME detached from this shell (its own session,
 # so Ctrl-C on the caller does not take it down), logging to logs/NAME.log.
 # fd 8 (the state dir lock) is closed for it: a long-lived component holding
 # the lock would make every later `up` on this state dir wait forever.
 start() {
   local name=$1 pid i; shift
-  setsid "$BIN/$name" "$@" >"$STATE/logs/$name.log" 2>&1 </dev/null 8>&- &
+  GOGC="$CONTROL_PLANE_GOGC" setsid "$BIN/$name" "$@" >"$STATE/logs/$name.log" 2>&1 </dev/null 8>&- &
   pid=$!
   echo "$pid" >"$STATE/pids/$name.pid"
   # pid_of knows a component by its command line. Between fork and exec the

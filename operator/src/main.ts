@@ -3,16 +3,16 @@
  * The operator process: KUBECONFIG (or the in-cluster service account),
  * optional CRD install, leader election, informers, work queue, probes.
  */
-import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger, onShutdownSignals } from '@nemo/common';
 import { Controller } from './controller/controller.js';
 import { installCrd } from './controller/crd-install.js';
+import { PooledKubeConfig } from './controller/pooled-kube-config.js';
 import { settingsFromEnv } from './controller/settings.js';
 
 async function main(): Promise<void> {
   const settings = settingsFromEnv();
   const log = createLogger({ service: 'nemo-operator', level: settings.logLevel });
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   kc.loadFromDefault();
   if (settings.installCrd) await installCrd(kc, log);
   const controller = new Controller({

@@ -3,13 +3,15 @@
  * started by e2e/setup/cluster-global-setup.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type CoreV1Event } from '@kubernetes/client-node';
+import type { KubeConfig} from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, type CoreV1Event } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '@nemo/common';
 import { inject } from 'vitest';
 import { GROUP, PLURAL, VERSION, type NemoPlatform, type NemoPlatformSpec } from '../../src/api/types.js';
 import { Controller, type ControllerOptions } from '../../src/controller/controller.js';
 import { installCrd } from '../../src/controller/crd-install.js';
 import { statusCodeOf } from '../../src/controller/kube-client.js';
+import { PooledKubeConfig } from '../../src/controller/pooled-kube-config.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,7 +35,7 @@ export function testLogger(): Logger {
 
 export async function connect(): Promise<TestCluster> {
   const kubeconfigPath = inject('kubeconfig');
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   kc.loadFromFile(kubeconfigPath);
   const log = testLogger();
   await installCrd(kc, log);
