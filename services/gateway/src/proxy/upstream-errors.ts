@@ -1,4 +1,4 @@
-import { ErrorCode, NemoError, transportError } from '@nemo/common';
+import { ErrorCode, isTimeout, NemoError, transportError } from '@nemo/common';
 
 /** What the client hears when a peer answers 5xx: our words, never the peer's body. */
 export function upstreamStatusError(service: string, status: number, retryAfter: string | undefined): NemoError {
@@ -20,6 +20,16 @@ export function upstreamTransportError(service: string, err: unknown): NemoError
     transportError(service, err) ??
     new NemoError(ErrorCode.UpstreamFailed, `The ${service} service failed to handle the request.`, { cause: err })
   );
+}
+
+/** The peer sent its status and then failed to deliver the body it declared: 504 if it stalled, else 502. */
+export function brokenBodyError(service: string, err: unknown): NemoError {
+  if (isTimeout(err)) {
+    return new NemoError(ErrorCode.UpstreamTimeout, `The ${service} service did not finish its answer in time.`, {
+      cause: err,
+    });
+  }
+  return new NemoError(ErrorCode.UpstreamFailed, `The ${service} service broke off its answer.`, { cause: err });
 }
 
 export function retryAfterSeconds(header: string | undefined): number | undefined {

@@ -21,6 +21,7 @@ export interface UpstreamCall {
 }
 
 export interface UpstreamResponse {
+  service: PeerService;
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData['body'];
@@ -88,7 +89,7 @@ export class Upstreams {
       await res.body.dump().catch(() => undefined);
       throw upstreamStatusError(call.service, res.statusCode, header(res.headers['retry-after']));
     }
-    return { status: res.statusCode, headers: res.headers, body: res.body };
+    return { service: call.service, status: res.statusCode, headers: res.headers, body: res.body };
   }
 
   /** The peer's own /ready as this gateway sees it (2 s at most); never throws. */

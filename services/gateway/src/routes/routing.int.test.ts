@@ -54,6 +54,16 @@ describe('/api/<service> routing, with a test upstream standing in for the llm s
     });
   });
 
+  it('answers a clean 502 when a peer breaks off a small answer, and streams large ones whole', async () => {
+    const truncated = await h.request({ url: '/api/llm/truncated', headers: { authorization: `Bearer ${token}` } });
+    expect(truncated.statusCode).toBe(502);
+    expect(truncated.json()).toMatchObject({ error: { code: 'NEMO_ERR_UPSTREAM_FAILED' } });
+    expect(truncated.body).not.toContain('partial');
+    const large = await fetch(`${url}/api/llm/large`, { headers: { authorization: `Bearer ${token}` } });
+    expect(large.status).toBe(200);
+    expect((await large.text()).length).toBe(200 * 1024);
+  });
+
   it('passes server-sent events through as a stream', async () => {
     const res = await fetch(`${url}/api/llm/v1/chat/completions`, {
       method: 'POST',

@@ -73,6 +73,15 @@ export async function startTestLlm(verifier: S2SVerifier): Promise<TestUpstream>
     reply.code(500).send({ stack: 'Error: boom at /srv/llm/secret.ts:1', sql: 'SELECT * FROM users' }),
   );
   app.get('/slow', () => new Promise((resolve) => setTimeout(() => resolve({ late: true }), 10_000)));
+  // Promises 100 bytes, sends 12, and hangs up.
+  app.get('/truncated', (_request, reply) => {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+    reply.raw.write('{"partial": ');
+    setImmediate(() => reply.raw.destroy());
+  });
+  // 200 KB: more than the gateway reads whole, so it streams.
+  app.get('/large', (_request, reply) => reply.type('text/plain').send('x'.repeat(200 * 1024)));
   app.get('/whoami', (request) => ({ caller: callers.at(-1), requestId: request.headers['x-request-id'] }));
   return serve(app, callers);
 }
