@@ -205,7 +205,7 @@ describe('web UI on the local platform (npm start)', () => {
       );
     }
     expect(focusOrder).toEqual([
-      'Recording (WAV)',
+      'Recording (WAV, MP3, M4A, OGG, FLAC or WebM)',
       'Label speakers',
       'Transcribe',
       'Label speakers',
@@ -285,7 +285,7 @@ describe('web UI on the local platform (npm start)', () => {
     await settled(page, 'Transcribe');
     await recordProgress(page);
     await page
-      .getByLabel('Recording (WAV)')
+      .getByLabel('Recording (WAV, MP3, M4A, OGG, FLAC or WebM)')
       .setInputFiles({ name: 'meeting.wav', mimeType: 'audio/wav', buffer: wav.bytes });
     await page.getByRole('button', { name: 'Transcribe', exact: true }).click();
     const status = page.locator('#upload-title ~ .status');

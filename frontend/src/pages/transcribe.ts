@@ -161,11 +161,14 @@ function present(t: Transcript, shared: Shared, signal: AbortSignal): void {
   awaitEmotion(t, shared.view, signal).catch(() => undefined);
 }
 
+const AUDIO_ACCEPT = '.wav,.mp3,.m4a,.mp4,.aac,.ogg,.oga,.opus,.flac,.webm,audio/*';
+const AUDIO_NAME = /\.(wav|mp3|m4a|mp4|aac|ogg|oga|opus|flac|webm)$/i;
+
 const ON_SERVER = 'The transcription goes on on the server; open it from your transcriptions below.';
 const stoppedFollowing = (err: unknown): boolean => err instanceof DOMException && err.name === 'AbortError';
 
 function uploadSection(shared: Shared): HTMLElement {
-  const file = h('input', { type: 'file', name: 'audio', accept: '.wav,audio/wav,audio/x-wav' });
+  const file = h('input', { type: 'file', name: 'audio', accept: AUDIO_ACCEPT });
   const diarize = h('input', { type: 'checkbox', name: 'diarization', checked: true });
   const upload = progressBar('Upload');
   const server = progressBar('Transcription');
@@ -174,7 +177,7 @@ function uploadSection(shared: Shared): HTMLElement {
   const form = h(
     'form',
     { class: 'inline' },
-    field('Recording (WAV)', file),
+    field('Recording (WAV, MP3, M4A, OGG, FLAC or WebM)', file),
     h('label', { class: 'toggle' }, diarize, ' Label speakers'),
     submit,
   );
@@ -204,10 +207,11 @@ function uploadSection(shared: Shared): HTMLElement {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const chosen = file.files?.[0];
-    if (!chosen) return void (status.textContent = 'Choose a WAV file first.');
-    if (!/\.wav$/i.test(chosen.name) && !/wav/.test(chosen.type))
+    if (!chosen) return void (status.textContent = 'Choose a recording first.');
+    // The service reads the file's own bytes; this only catches an obvious wrong pick early.
+    if (!AUDIO_NAME.test(chosen.name) && !/^(audio|video)\//.test(chosen.type))
       return void (status.textContent =
-        'Only WAV recordings can be transcribed. Convert the file to WAV and try again.');
+        'That does not look like a recording. Choose a WAV, MP3, M4A, OGG, FLAC or WebM file.');
     submit.disabled = true;
     run(chosen)
       .catch((err: unknown) => (status.textContent = stoppedFollowing(err) ? ON_SERVER : messageOf(err)))
@@ -395,7 +399,7 @@ function listSection(shared: Shared): { el: HTMLElement; reload: () => void } {
   };
 }
 
-/** Transcribe: WAV upload with upload and server progress, live microphone, a speaker timeline, exports, history. */
+/** Transcribe: recording upload (WAV, MP3, M4A, OGG, FLAC, WebM) with upload and server progress, live microphone, a speaker timeline, exports, history. */
 export function transcribePage(): HTMLElement {
   const view = transcriptView();
   let following = new AbortController();

@@ -74,10 +74,11 @@ export const transcriptionApi = {
   get: (id: string) => getJson<Transcript>(byId(id)),
   remove: (id: string) => getJson<void>(byId(id), { method: 'DELETE' }),
 
-  /** Sends a WAV as the request body; the job runs on the server and answers 202 at once. */
+  /** Sends the recording as the request body; the job runs on the server and answers 202 at once. */
   upload(file: File, diarization: boolean, onProgress: (fraction: number) => void): Promise<Transcript> {
     const query = new URLSearchParams({ filename: file.name, diarization: String(diarization) });
-    return sendWithProgress<Transcript>(`${BASE}?${query.toString()}`, file, 'audio/wav', onProgress);
+    // The service tells formats apart by the file's first bytes, so browsers' varied audio types don't matter.
+    return sendWithProgress<Transcript>(`${BASE}?${query.toString()}`, file, 'application/octet-stream', onProgress);
   },
 
   /**

@@ -3,7 +3,7 @@
  * started by e2e/setup/cluster-global-setup.ts.
  */
 import { randomBytes } from 'node:crypto';
-import type { KubeConfig} from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type CoreV1Event } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '@nemo/common';
 import { inject } from 'vitest';

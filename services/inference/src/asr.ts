@@ -150,6 +150,11 @@ export class SpeechRecognizer {
     return recognizer;
   }
 
+  /** The runtime's python; decodeCompressed uses it for PyAV. */
+  get python(): string {
+    return this.command.python;
+  }
+
   /** What the worker reported when it became ready (device, compute type, load time). */
   get info(): ReadyMessage | undefined {
     return this.ready;

@@ -16,3 +16,4 @@ export * from './clustering.js';
 export * from './diarization.js';
 export * from './fft.js';
 export * from './speaker-embedding.js';
+export * from './audio-decode.js';

@@ -1,4 +1,5 @@
 export { build, type TranscriptionAppOptions } from './app.js';
+export * from './audio/decode.js';
 export * from './audio/wav.js';
 export { transcriptionConfigSchema, type TranscriptionConfig } from './config.js';
 export * from './enrichment.js';

@@ -12,7 +12,7 @@ import {
   type Logger,
 } from '@nemo/common';
 import { queueFullError } from '@nemo/inference';
-import type { DecodedAudio } from './audio/wav.js';
+import type { DecodedAudio } from './audio/decode.js';
 import type { Enricher } from './enrichment.js';
 import { transcribeAudio, type PipelineDeps } from './pipeline.js';
 import type { TranscriptStore } from './store.js';
@@ -81,6 +81,11 @@ export class TranscriptionService {
   readonly stats = { completed: 0, failed: 0, audioSeconds: 0 };
 
   constructor(private readonly deps: ServiceDeps) {}
+
+  /** The ASR runtime's python, which also decodes compressed uploads. */
+  get python(): string {
+    return this.deps.asr.python;
+  }
 
   get model(): string {
     return this.deps.settings.model;

@@ -1,5 +1,5 @@
 import { freePort } from '@nemo/common/servers';
-import { conversation, wer, type Conversation } from '@nemo/inference/testing';
+import { conversation, encodeAudio, wer, type Conversation } from '@nemo/inference/testing';
 import OpenAI, { toFile } from 'openai';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -193,9 +193,13 @@ describe('transcription service on real models, Postgres, coordinator, emotion a
   });
 
   it('refuses what it cannot take with clear 4xx answers', async () => {
-    const notWav = await upload(Buffer.from('ID3 this is an mp3, honest'));
-    expect(notWav.status).toBe(400);
-    expect(((await notWav.json()) as { error: { message: string } }).error.message).toContain('not a WAV file');
+    const message = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message;
+    const fakeMp3 = await upload(Buffer.from('ID3 this is an mp3, honest'), '', svc, 'audio/mpeg');
+    expect(fakeMp3.status).toBe(400);
+    expect(await message(fakeMp3)).toMatch(/could not be read: .*Send WAV, MP3, M4A\/AAC/);
+    const text = await upload(Buffer.from('just some text, no audio'), '', svc, 'application/octet-stream');
+    expect(text.status).toBe(400);
+    expect(await message(text)).toMatch(/not audio this service reads\. Send WAV, MP3/);
     expect((await upload(wav, '', svc, 'text/plain')).status).toBe(415);
     expect((await upload(wav, '?speakers=99')).status).toBe(400);
     expect((await fetch(`${svc.url}/v1/transcriptions`, { method: 'POST', body: wav })).status).toBe(401);
@@ -227,6 +231,32 @@ describe('transcription service on real models, Postgres, coordinator, emotion a
       response_format: 'srt',
     });
     expect(String(srt)).toMatch(/^1\n00:00:00,\d{3} --> /);
+  });
+
+  it('reads MP3, M4A and OGG/Opus uploads as well as WAV, through both routes', async () => {
+    const client = new OpenAI({ baseURL: `${svc.url}/v1`, apiKey: await svc.token(), maxRetries: 0 });
+    const reference = talk.texts.join(' ');
+    const mp3 = encodeAudio(models.asr.python, talk.audio, 'mp3');
+    const viaOpenAi = await client.audio.transcriptions.create({
+      model: 'whisper-1',
+      file: await toFile(mp3, 'meeting.mp3', { type: 'audio/mpeg' }),
+      response_format: 'verbose_json',
+    });
+    expect(viaOpenAi.duration).toBeCloseTo(talk.audio.length / 16000, 1);
+    for (const [format, type] of [
+      ['m4a', 'audio/mp4'],
+      ['ogg', 'audio/ogg'],
+    ] as const) {
+      const res = await upload(encodeAudio(models.asr.python, talk.audio, format), '?filename=meeting', svc, type);
+      expect(res.status).toBe(202);
+      const done = await finished(((await res.json()) as TranscriptBody).id);
+      expect(done.status).toBe('completed');
+      const hypothesis = done.segments.map((seg) => seg.text).join(' ');
+      console.log(`WER on ${format}: ${pct(wer([{ reference, hypothesis }]))}`);
+      expect(wer([{ reference, hypothesis }])).toBeLessThanOrEqual(0.15);
+    }
+    console.log(`WER on mp3 (OpenAI route): ${pct(wer([{ reference, hypothesis: viaOpenAi.text }]))}`);
+    expect(wer([{ reference, hypothesis: viaOpenAi.text }])).toBeLessThanOrEqual(0.15);
   });
 
   it('gives 429 with Retry-After when the coordinator has no GPU for it', async () => {

@@ -1,9 +1,11 @@
 import { badRequest } from '@nemo/common';
+import type { AudioInfo } from './decode.js';
 
 export const TARGET_RATE = 16000;
 
 /** What the WAV header said, for errors and for the job's record. */
-export interface WavInfo {
+export interface WavInfo extends AudioInfo {
+  readonly format: 'wav';
   readonly sampleRate: number;
   readonly channels: number;
   readonly bitsPerSample: number;
@@ -11,7 +13,7 @@ export interface WavInfo {
   readonly durationSeconds: number;
 }
 
-export interface DecodedAudio {
+export interface DecodedWav {
   /** 16 kHz mono samples in [-1, 1]. */
   readonly samples: Float32Array;
   readonly info: WavInfo;
@@ -37,7 +39,7 @@ interface Fmt {
  * sample rates from 8 to 192 kHz (resampled to 16 kHz). Anything else is a
  * 400 that says what was found and what to send instead.
  */
-export function decodeWav(bytes: Buffer): DecodedAudio {
+export function decodeWav(bytes: Buffer): DecodedWav {
   if (bytes.length < 12 || bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE') {
     throw badRequest('The audio is not a WAV file (no RIFF/WAVE header). Send 16-bit PCM WAV, ideally 16 kHz mono.');
   }
@@ -50,6 +52,7 @@ export function decodeWav(bytes: Buffer): DecodedAudio {
   if (frames === 0) throw badRequest('The WAV file holds no audio.');
   const mono = mixDown(data, fmt, encoding, frames);
   const info = {
+    format: 'wav' as const,
     sampleRate: fmt.sampleRate,
     channels: fmt.channels,
     bitsPerSample: fmt.bitsPerSample,

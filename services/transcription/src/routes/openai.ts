@@ -64,7 +64,8 @@ async function transcribe(
   if (!form.file) throw badRequest('The form has no file part; send the audio as "file".');
   const format = responseFormat(form.fields.get('response_format'));
   const language = form.fields.get('language');
-  const input = fileRequest(form.file.data, language ? { language } : {}, limits, form.file.name);
+  const query = { ...(language ? { language } : {}), filename: form.file.name };
+  const input = await fileRequest(form.file.data, query, svc, limits);
   const gone = new AbortController();
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) gone.abort(new Error('The client closed the connection.'));

@@ -1,17 +1,30 @@
 import { badRequest, ErrorCode, NemoError } from '@nemo/common';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { decodeWav } from '../audio/wav.js';
+import { decodeUpload } from '../audio/decode.js';
 import { CONTENT_TYPES, exportFormat, render } from '../export.js';
 import { ownerOf } from '../owner.js';
 import type { FileRequest, JobEvent, TranscriptionService } from '../service.js';
 import { transcriptView, type Transcript } from '../transcript.js';
 
+/** The body's type is only a hint: the file's first bytes decide how it is read. */
 export const AUDIO_CONTENT_TYPES = [
   'audio/wav',
   'audio/x-wav',
   'audio/wave',
   'audio/vnd.wave',
+  'audio/mpeg',
+  'audio/mp3',
+  'audio/mp4',
+  'audio/m4a',
+  'audio/x-m4a',
+  'audio/aac',
+  'audio/ogg',
+  'audio/opus',
+  'audio/flac',
+  'audio/x-flac',
+  'audio/webm',
+  'video/webm',
   'application/octet-stream',
 ];
 
@@ -43,16 +56,16 @@ export interface UploadLimits {
 
 const tags = ['transcriptions'];
 
-/** A WAV upload checked and decoded to 16 kHz mono, with the request's options. */
-export function fileRequest(body: unknown, query: UploadQuery, limits: UploadLimits, filename?: string): FileRequest {
-  if (!Buffer.isBuffer(body) || body.length === 0) throw badRequest('Send the audio (a WAV file) as the request body.');
-  const audio = decodeWav(body);
-  if (audio.info.durationSeconds > limits.maxSeconds) {
-    throw badRequest(
-      `The audio is ${Math.round(audio.info.durationSeconds)} s long; this service takes up to ${limits.maxSeconds} s.`,
-    );
-  }
-  const name = filename ?? query.filename;
+/** An upload checked and decoded to 16 kHz mono, with the request's options. */
+export async function fileRequest(
+  body: unknown,
+  query: UploadQuery,
+  svc: TranscriptionService,
+  limits: UploadLimits,
+): Promise<FileRequest> {
+  if (!Buffer.isBuffer(body) || body.length === 0) throw badRequest('Send the audio file as the request body.');
+  const audio = await decodeUpload(body, { python: svc.python, maxSeconds: limits.maxSeconds });
+  const name = query.filename?.slice(0, 256);
   return { audio, filename: name ? name.replace(/[^\w. -]/g, '_') : null, ...options(query) };
 }
 
@@ -94,13 +107,15 @@ export function transcriptionRoutes(app: FastifyInstance, svc: TranscriptionServ
         onRequest: (request, _reply, next) => next(sizeError(request, limits.maxBytes)),
         schema: {
           tags,
-          summary: 'Transcribe a WAV file (the request body) as a job; follow it with GET or SSE',
+          summary:
+            'Transcribe an audio file (WAV, MP3, M4A, OGG, FLAC or WebM; the request body) as a job; follow it with GET or SSE',
           consumes: AUDIO_CONTENT_TYPES,
           querystring: UploadQuery,
         },
       },
-      (request, reply) => {
-        const transcript = svc.submit(ownerOf(request.caller), fileRequest(request.body, request.query, limits));
+      async (request, reply) => {
+        const input = await fileRequest(request.body, request.query, svc, limits);
+        const transcript = svc.submit(ownerOf(request.caller), input);
         return reply
           .code(202)
           .header('location', `/v1/transcriptions/${transcript.id}`)
