@@ -28,7 +28,14 @@ describe('WAV decoding', () => {
   it('round-trips 16 kHz 16-bit mono', () => {
     const x = tone(440, 16000, 0.5);
     const { samples, info } = decodeWav(encodeWav(x));
-    expect(info).toEqual({ sampleRate: 16000, channels: 1, bitsPerSample: 16, encoding: 'pcm', durationSeconds: 0.5 });
+    expect(info).toEqual({
+      format: 'wav',
+      sampleRate: 16000,
+      channels: 1,
+      bitsPerSample: 16,
+      encoding: 'pcm',
+      durationSeconds: 0.5,
+    });
     expect(samples.length).toBe(x.length);
     samples.forEach((s, i) => expect(Math.abs(s - x[i]!)).toBeLessThan(1e-3));
   });
