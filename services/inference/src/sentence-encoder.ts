@@ -126,10 +126,8 @@ export class SentenceEncoder {
     const rows = texts.map((t) => this.tokenizer.ids(t));
     if (rows.length <= 1) return this.runRows(rows);
     const out = new Array<Float32Array>(rows.length);
-    for (const group of planCalls(
-      rows.map((r) => r.length),
-      this.cost,
-    )) {
+    const lengths = rows.map((r) => r.length);
+    for (const group of planCalls(lengths, this.cost)) {
       const vectors = await this.runRows(group.map((i) => rows[i] as number[]));
       group.forEach((i, k) => (out[i] = vectors[k] as Float32Array));
     }

@@ -31,8 +31,8 @@ export function passedHeaders(headers: UpstreamResponse['headers']): Record<stri
 }
 
 /**
- * Passes a peer's response to the client: small ones whole, everything else
- * (SSE included) streamed as it arrives, with no buffering anywhere.
+ * Passes a peer's response to the client: a small one whole, anything else
+ * (SSE included) streamed chunk by chunk as it arrives.
  */
 export async function relay(
   reply: FastifyReply,
