@@ -102,6 +102,13 @@ describe('web UI on the local platform (npm start)', () => {
     expect(partial.trim()).not.toBe('');
     await page.waitForTimeout(1_000);
     expect(await lastAnswer(page).textContent()).toBe(partial); // nothing arrives after Stop
+    // The stopped answer is stored as far as it got (the model may have gone a token further), and marked.
+    await page.reload();
+    await settled(page, 'Chat');
+    expect(((await lastAnswer(page).textContent()) ?? '').startsWith(partial.trim())).toBe(true);
+    expect(await page.locator('.message.assistant').last().getByRole('note').textContent()).toBe(
+      'Stopped before the end.',
+    );
     // The coordinator keeps no queue here: a held lease would refuse this with 429.
     await expect.poll(() => platform.chatStatus(user), { timeout: 10_000 }).toBe(200);
     await page.context().close();
@@ -139,7 +146,7 @@ describe('web UI on the local platform (npm start)', () => {
     await page.context().close();
   });
 
-  it('cites the uploaded document when RAG is on, shows a real 429 as "busy, retrying", and keeps history across a reload', async () => {
+  it('cites the uploaded document when RAG is on, shows a real 429 as "busy, retrying", and keeps history across reloads and browsers', async () => {
     const page = await openPage();
     await signIn(page, platform.url, user);
     expect(await page.getByLabel('Use my documents (RAG)').isChecked()).toBe(true);
@@ -163,14 +170,27 @@ describe('web UI on the local platform (npm start)', () => {
     expect((await answered(page)).trim()).not.toBe('');
     shots.push(await screenshot(page, 'chat-desktop'));
 
-    const conversations = () => page.locator('.conversations button').allTextContents();
-    const messages = () => page.locator('.message .text').allTextContents();
-    const before = { conversations: await conversations(), messages: await messages() };
-    expect(before.conversations).toEqual(['How many days do I have to return an order?']);
+    // Conversations are stored by the llm service: the same list and messages after a reload, and in another browser.
+    const seen = async (p: Page) => {
+      await settled(p, 'Chat');
+      return {
+        conversations: await p.locator('.conversations button').allTextContents(),
+        messages: await p.locator('.message .text').allTextContents(),
+      };
+    };
+    const before = await seen(page);
+    expect(before.conversations[0]).toBe('How many days do I have to return an order?');
     expect(before.messages).toHaveLength(4);
     await page.reload();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    expect({ conversations: await conversations(), messages: await messages() }).toEqual(before);
+    expect(await seen(page)).toEqual(before);
+    // Another browser starts a new chat; the conversation is in its history, and opens whole.
+    const elsewhere = await openPage(PHONE);
+    await signIn(elsewhere, platform.url, user);
+    expect((await seen(elsewhere)).messages).toEqual([]);
+    await elsewhere.getByRole('button', { name: 'How many days do I have to return an order?' }).click();
+    await expect.poll(async () => (await seen(elsewhere)).messages).toEqual(before.messages);
+    expect((await seen(elsewhere)).conversations).toEqual(before.conversations);
+    await elsewhere.context().close();
     await page.context().close();
   });
 

@@ -22,12 +22,16 @@ export interface StreamHandlers {
   onBusy(secondsLeft: number): void;
   /** Something the user should know about the answer, e.g. that documents could not be searched. */
   onNotice(message: string): void;
+  /** The stored conversation this exchange belongs to, named in the first chunk. */
+  onConversation(id: string): void;
 }
 
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
   rag: boolean;
+  /** Continue this stored conversation; a new one is started when absent. */
+  conversationId: string | undefined;
   signal: AbortSignal;
 }
 
@@ -35,6 +39,7 @@ interface Chunk {
   choices?: { delta?: { content?: string } }[];
   citations?: Citation[];
   warning?: { message?: string };
+  conversation_id?: string;
   /** The llm service reports a failure after the stream has begun as an error event. */
   error?: { code?: string; message?: string };
 }
@@ -48,7 +53,13 @@ export async function streamChat(req: ChatRequest, on: StreamHandlers): Promise<
     () =>
       request('/v1/chat/completions', {
         method: 'POST',
-        body: { model: req.model, messages: req.messages, stream: true, rag: { enabled: req.rag } },
+        body: {
+          model: req.model,
+          messages: req.messages,
+          stream: true,
+          rag: { enabled: req.rag },
+          ...(req.conversationId ? { conversation_id: req.conversationId } : {}),
+        },
         headers: { accept: 'text/event-stream' },
         signal: req.signal,
       }),
@@ -71,6 +82,12 @@ function handleChunk(chunk: Chunk, on: StreamHandlers): void {
   if (chunk.error) throw streamFailure(chunk.error);
   const text = chunk.choices?.[0]?.delta?.content;
   if (text) on.onToken(text);
+  handleExtensions(chunk, on);
+}
+
+/** The llm service's additions to OpenAI's chunk: the conversation, citations and warnings. */
+function handleExtensions(chunk: Chunk, on: StreamHandlers): void {
+  if (chunk.conversation_id) on.onConversation(chunk.conversation_id);
   if (chunk.citations?.length) on.onCitations(chunk.citations);
   if (chunk.warning?.message) on.onNotice(chunk.warning.message);
 }

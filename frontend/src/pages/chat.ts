@@ -1,26 +1,44 @@
 import { getJson } from '../api/client.js';
 import { messageOf } from '../api/errors.js';
-import { session } from '../api/session.js';
-import { History, titleOf, type Conversation } from '../chat/history.js';
+import { conversationsApi, type ConversationSummary, type StoredMessage } from '../chat/conversations.js';
 import { citationsView, messageView } from '../chat/message-view.js';
-import { streamChat, type ChatMessage } from '../chat/stream.js';
+import { streamChat } from '../chat/stream.js';
 import { field, h, liveRegion, mount } from '../ui/dom.js';
 
 interface ModelList {
   data: { id: string }[];
 }
 
-const newConversation = (): Conversation => ({
-  id: crypto.randomUUID(),
-  title: 'New chat',
-  updatedAt: Date.now(),
-  messages: [],
-});
+/** The conversation on screen; `id` is unknown until the service names a new one. */
+interface Current {
+  id: string | undefined;
+  messages: StoredMessage[];
+}
 
-/** Chat: streaming answers, a stop button, a RAG toggle, citations, and this browser's history. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The conversation named in the address (#/chat/<id>), so that a reload or a link reopens it. */
+const conversationInUrl = (): string | undefined => {
+  const id = location.hash.split('/')[2];
+  return id && UUID.test(id) ? id : undefined;
+};
+// replaceState, not the hash: a hashchange would render the page anew mid-answer.
+const showInUrl = (id: string | undefined): void => history.replaceState(null, '', id ? `#/chat/${id}` : '#/chat');
+
+const stoppedNote = () => h('p', { class: 'notice', role: 'note' }, 'Stopped before the end.');
+
+/** A stored message as shown: its text, its sources, and whether it was stopped. */
+function storedView(m: StoredMessage): HTMLElement {
+  const { el } = messageView(m);
+  if (m.citations?.length) el.append(citationsView(m.citations));
+  if (m.stopped) el.append(stoppedNote());
+  return el;
+}
+
+/** Chat: streaming answers, a stop button, a RAG toggle, citations, and the user's stored conversations. */
 export function chatPage(): HTMLElement {
-  const history = new History(session.me?.id ?? 'anonymous');
-  let conversation = history.list()[0] ?? newConversation();
+  let current: Current = { id: undefined, messages: [] };
+  let summaries: ConversationSummary[] = [];
   let running: AbortController | undefined;
 
   const log = h('ol', { class: 'transcript', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
@@ -29,46 +47,86 @@ export function chatPage(): HTMLElement {
   const rag = h('input', { type: 'checkbox', name: 'rag', checked: true });
   const send = h('button', { type: 'submit' }, 'Send');
   const stop = h('button', { type: 'button', class: 'danger', disabled: true }, 'Stop');
-  const list = h('ul', { class: 'conversations' });
+  const list = h('ul', { class: 'conversations', 'aria-busy': 'true' });
+  const listNote = h('p', { class: 'notice', role: 'note', hidden: true });
   const model = getJson<ModelList>('/v1/models').then((m) => m.data[0]?.id ?? 'default');
   model.catch(() => undefined);
 
   const renderList = (): void => {
-    const items = history
-      .list()
-      .map((c) =>
+    const items = summaries.map((c) =>
+      h(
+        'li',
+        {},
         h(
-          'li',
-          {},
-          h(
-            'button',
-            { type: 'button', class: 'link', 'aria-current': String(c.id === conversation.id), onclick: () => open(c) },
-            c.title,
-          ),
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            'aria-current': String(c.id === current.id),
+            onclick: () => void open(c.id),
+          },
+          c.title,
         ),
-      );
+      ),
+    );
     mount(list, ...items);
   };
-  const open = (c: Conversation): void => {
-    conversation = c;
-    mount(log, ...c.messages.map((m) => messageView(m).el));
+  const refreshList = async (): Promise<void> => {
+    try {
+      summaries = await conversationsApi.list();
+      listNote.hidden = true;
+    } catch (err) {
+      // Chat still works without stored history (a deployment without PostgreSQL); say why the list is empty.
+      listNote.textContent = messageOf(err);
+      listNote.hidden = false;
+    }
+    list.removeAttribute('aria-busy');
     renderList();
+  };
+  const show = (next: Current): void => {
+    current = next;
+    showInUrl(next.id);
+    mount(log, ...next.messages.map(storedView));
+    renderList();
+  };
+  const open = async (id: string): Promise<void> => {
+    if (running) return;
+    log.setAttribute('aria-busy', 'true');
+    try {
+      const stored = await conversationsApi.get(id);
+      // The user may have sent a message meanwhile: that conversation stays on screen.
+      if (running) return;
+      show({ id: stored.id, messages: stored.messages });
+      status.textContent = '';
+    } catch (err) {
+      status.textContent = messageOf(err);
+      if (current.id === undefined) showInUrl(undefined);
+    } finally {
+      log.removeAttribute('aria-busy');
+    }
   };
 
   const ask = async (text: string): Promise<void> => {
-    const user: ChatMessage = { role: 'user', content: text };
-    conversation.messages.push(user);
-    if (conversation.messages.length === 1) conversation.title = titleOf(text);
+    const user: StoredMessage = { role: 'user', content: text };
+    current.messages.push(user);
     log.append(messageView(user).el);
-    const answer: ChatMessage = { role: 'assistant', content: '' };
+    const answer: StoredMessage = { role: 'assistant', content: '' };
     const view = messageView(answer);
     view.el.setAttribute('aria-busy', 'true');
     log.append(view.el);
     running = new AbortController();
+    // Once the service names the conversation, it stores this exchange, even if the user stops it.
+    let named = false;
     setRunning(true);
     try {
       await streamChat(
-        { model: await model, messages: [...conversation.messages], rag: rag.checked, signal: running.signal },
+        {
+          model: await model,
+          messages: current.messages.map(({ role, content }) => ({ role, content })),
+          rag: rag.checked,
+          conversationId: current.id,
+          signal: running.signal,
+        },
         {
           onToken: (t) => {
             answer.content += t;
@@ -76,20 +134,36 @@ export function chatPage(): HTMLElement {
             status.textContent = '';
             log.scrollTop = log.scrollHeight;
           },
-          onCitations: (c) => view.el.append(citationsView(c)),
+          onCitations: (c) => {
+            answer.citations = c;
+            view.el.append(citationsView(c));
+          },
           onBusy: (s) => (status.textContent = `The platform is busy, retrying in ${s} s…`),
           onNotice: (message) => view.el.append(h('p', { class: 'notice', role: 'note' }, message)),
+          onConversation: (id) => {
+            current.id = id;
+            named = true;
+            showInUrl(id);
+            renderList();
+          },
         },
       );
       status.textContent = '';
+      current.messages.push(answer);
     } catch (err) {
-      status.textContent = running.signal.aborted ? 'Stopped. The partial answer is kept.' : messageOf(err);
+      const stopped = running.signal.aborted;
+      status.textContent = stopped ? 'Stopped. The partial answer is kept.' : messageOf(err);
+      // The service keeps a stopped answer it had begun, so the next turn's history matches what it stored.
+      if (stopped && named) {
+        answer.stopped = true;
+        current.messages.push(answer);
+        view.el.append(stoppedNote());
+      }
     } finally {
       view.el.removeAttribute('aria-busy');
-      if (answer.content) conversation.messages.push(answer);
-      history.save(conversation);
-      renderList();
+      running = undefined;
       setRunning(false);
+      void refreshList();
     }
   };
   const setRunning = (on: boolean): void => {
@@ -119,13 +193,27 @@ export function chatPage(): HTMLElement {
     prompt.value = '';
     void ask(text);
   });
-  const fresh = h('button', { type: 'button', class: 'ghost', onclick: () => open(newConversation()) }, 'New chat');
-  open(conversation);
+  const fresh = h(
+    'button',
+    { type: 'button', class: 'ghost', onclick: () => !running && show({ id: undefined, messages: [] }) },
+    'New chat',
+  );
+  // A new chat, unless the address names a conversation (a reload, or a shared link of the user's own).
+  const wanted = conversationInUrl();
+  void refreshList();
+  if (wanted) void open(wanted);
   return h(
     'div',
     { class: 'page chat' },
     h('h1', { class: 'visually-hidden' }, 'Chat'),
-    h('aside', { class: 'history', 'aria-label': 'Conversation history' }, h('h2', {}, 'History'), fresh, list),
+    h(
+      'aside',
+      { class: 'history', 'aria-label': 'Conversation history' },
+      h('h2', {}, 'History'),
+      fresh,
+      listNote,
+      list,
+    ),
     h('section', { class: 'conversation', 'aria-label': 'Current conversation' }, log, form),
   );
 }

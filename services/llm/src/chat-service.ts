@@ -11,7 +11,7 @@ import {
 import type { Generation } from '@nemo/inference';
 import type { Logger } from 'pino';
 import type { TemplateMessage } from './chat-template.js';
-import type { ConversationStore, Owner } from './conversations.js';
+import { newConversation, type ConversationRef, type ConversationStore, type Owner } from './conversations.js';
 import type { Generator, Prompt } from './generator.js';
 import type { Grounder, Grounding } from './grounding.js';
 import type { ConcurrencyLimiter } from './limiter.js';
@@ -67,6 +67,8 @@ export interface Prepared {
   prompt: Prompt;
   maxTokens: number;
   owner: Owner | undefined;
+  /** Where the exchange is stored; undefined when it is not (no user, no store, or `store: false`). */
+  conversation: ConversationRef | undefined;
   ctx: RequestContext;
 }
 
@@ -142,14 +144,14 @@ export class ChatService {
   async prepare(body: ChatCompletionRequest, ctx: RequestContext): Promise<Prepared> {
     const messages = templateMessages(body);
     const owner = ownerOf(ctx.caller);
-    if (body.conversation_id) await this.conversationsFor(owner).assertOwned(owner!, body.conversation_id);
+    const conversation = await this.conversationOf(owner, body);
     // rag asks for email summaries: grounding those in rag again would loop.
     const ragAsked = ragWanted(body, this.deps.settings.ragByDefault) && ctx.caller?.issuer !== 'rag';
     const grounding = ragAsked ? await this.ground(messages, ctx) : { messages, citations: [] };
     const prompt = this.deps.generator.prompt(grounding.messages);
     const maxTokens = this.maxTokensFor(body, prompt.tokens);
     const meta = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: this.model };
-    return { meta, body, messages, grounding, ragAsked, prompt, maxTokens, owner, ctx };
+    return { meta, body, messages, grounding, ragAsked, prompt, maxTokens, owner, conversation, ctx };
   }
 
   /** Waits for a slot here, then for a lease from the coordinator; 503 or 429 when neither comes. */
@@ -210,8 +212,10 @@ export class ChatService {
     return this.finish(prepared, generation);
   }
 
-  extensions(prepared: Prepared, conversationId?: string): Extensions {
+  /** Sent with the first chunk (or the whole answer): the conversation is named before generation starts. */
+  extensions(prepared: Prepared): Extensions {
     const { citations, warning } = prepared.grounding;
+    const conversationId = prepared.conversation?.id;
     return {
       ...(prepared.ragAsked ? { citations } : {}),
       ...(warning ? { warning } : {}),
@@ -224,11 +228,15 @@ export class ChatService {
     if (generation.stopReason === 'abort') {
       this.stats.aborted++;
       this.deps.logger.info({ requestId: prepared.ctx.requestId, tokens: generation.tokens }, 'Stopped generation');
-      return { content: generation.text, finish: 'stop', usage, generation, conversationId: undefined };
+      // Stopped by the user: keep what was said. A lease that ended is retried instead, so nothing is kept.
+      const conversationId = prepared.ctx.signal.aborted
+        ? await this.store(prepared, generation.text, true)
+        : undefined;
+      return { content: generation.text, finish: 'stop', usage, generation, conversationId };
     }
     this.stats.completed++;
     this.emitUsage(prepared, usage);
-    const conversationId = await this.store(prepared, generation.text);
+    const conversationId = await this.store(prepared, generation.text, false);
     return { content: generation.text, finish: FINISH[generation.stopReason], usage, generation, conversationId };
   }
 
@@ -258,6 +266,18 @@ export class ChatService {
     return asked;
   }
 
+  /** Checks a named conversation is the caller's; names a new one when the exchange will be stored. */
+  private async conversationOf(
+    owner: Owner | undefined,
+    body: ChatCompletionRequest,
+  ): Promise<ConversationRef | undefined> {
+    if (body.conversation_id) {
+      await this.conversationsFor(owner).assertOwned(owner!, body.conversation_id);
+      return body.store === false ? undefined : { id: body.conversation_id, isNew: false };
+    }
+    return owner && this.deps.conversations && body.store !== false ? newConversation() : undefined;
+  }
+
   private conversationsFor(owner: Owner | undefined): ConversationStore {
     if (!owner)
       throw new NemoError(ErrorCode.Forbidden, 'Conversations belong to a user: the service token must name one.');
@@ -267,19 +287,20 @@ export class ChatService {
     return this.deps.conversations;
   }
 
-  private async store(prepared: Prepared, answer: string): Promise<string | undefined> {
-    const { owner, body } = prepared;
-    if (!owner || !this.deps.conversations || body.store === false) return undefined;
+  private async store(prepared: Prepared, answer: string, stopped: boolean): Promise<string | undefined> {
+    const { owner, conversation } = prepared;
+    if (!owner || !conversation || !this.deps.conversations) return undefined;
     const sent = prepared.messages;
     // Appending: the client resends the history, so only what follows the last stored answer is new.
-    const fresh = body.conversation_id ? sent.slice(sent.findLastIndex((m) => m.role === 'assistant') + 1) : sent;
+    const fresh = conversation.isNew ? sent : sent.slice(sent.findLastIndex((m) => m.role === 'assistant') + 1);
     try {
       return await this.deps.conversations.record(owner, {
-        conversationId: body.conversation_id,
+        conversation,
         model: this.model,
         prompt: fresh,
         answer,
         citations: prepared.grounding.citations,
+        stopped,
       });
     } catch (err) {
       // The answer was generated and paid for; losing its record is logged, not the client's failure.

@@ -21,6 +21,8 @@ export interface StoredMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
   citations?: Citation[];
+  /** An answer the user stopped: `content` is as far as it got. */
+  stopped?: true;
   createdAt: string;
 }
 
@@ -29,13 +31,21 @@ export interface Conversation extends ConversationSummary {
 }
 
 export interface Exchange {
-  /** Append to this conversation; a new one is started when absent. */
-  conversationId?: string | undefined;
+  /** The conversation, chosen before generation so that a stream can name it in its first chunk. */
+  conversation: ConversationRef;
   model: string;
   /** The messages the caller sent this time that are not stored yet (the new user turn). */
   prompt: readonly { role: StoredMessage['role']; content: string }[];
   answer: string;
   citations: readonly Citation[];
+  /** The user stopped the answer: it is kept as far as it got. */
+  stopped: boolean;
+}
+
+/** Which conversation an exchange goes to: an existing one of the owner's, or a new one under this id. */
+export interface ConversationRef {
+  id: string;
+  isNew: boolean;
 }
 
 const TITLE_CHARS = 80;
@@ -81,7 +91,12 @@ export class ConversationStore {
       await client.query('BEGIN');
       const id = await this.openConversation(client, owner, exchange);
       for (const m of exchange.prompt) await insertMessage(client, id, m);
-      await insertMessage(client, id, { role: 'assistant', content: exchange.answer, citations: exchange.citations });
+      await insertMessage(client, id, {
+        role: 'assistant',
+        content: exchange.answer,
+        citations: exchange.citations,
+        stopped: exchange.stopped,
+      });
       await client.query('COMMIT');
       return id;
     } catch (err) {
@@ -112,14 +127,19 @@ export class ConversationStore {
       role: StoredMessage['role'];
       content: string;
       citations: Citation[] | null;
+      stopped: boolean;
       created_at: Date;
-    }>('SELECT role, content, citations, created_at FROM llm_messages WHERE conversation_id = $1 ORDER BY seq', [id]);
+    }>(
+      'SELECT role, content, citations, stopped, created_at FROM llm_messages WHERE conversation_id = $1 ORDER BY seq',
+      [id],
+    );
     return {
       ...summaryOf(row),
       messages: messages.rows.map((m) => ({
         role: m.role,
         content: m.content,
         ...(m.citations?.length ? { citations: m.citations } : {}),
+        ...(m.stopped ? { stopped: true as const } : {}),
         createdAt: m.created_at.toISOString(),
       })),
     };
@@ -134,15 +154,15 @@ export class ConversationStore {
   }
 
   private async openConversation(client: pg.PoolClient, owner: Owner, exchange: Exchange): Promise<string> {
-    if (exchange.conversationId) {
+    const { id, isNew } = exchange.conversation;
+    if (!isNew) {
       const { rowCount } = await client.query(
         'UPDATE llm_conversations SET updated_at = now() WHERE id = $1 AND tenant = $2 AND subject = $3',
-        [exchange.conversationId, owner.tenant, owner.subject],
+        [id, owner.tenant, owner.subject],
       );
-      if (!rowCount) throw notFound(`Conversation ${exchange.conversationId}`);
-      return exchange.conversationId;
+      if (!rowCount) throw notFound(`Conversation ${id}`);
+      return id;
     }
-    const id = randomUUID();
     const first = exchange.prompt.find((m) => m.role === 'user')?.content ?? exchange.answer;
     await client.query(
       'INSERT INTO llm_conversations (id, tenant, subject, title, model) VALUES ($1, $2, $3, $4, $5)',
@@ -156,13 +176,15 @@ interface NewMessage {
   role: StoredMessage['role'];
   content: string;
   citations?: readonly Citation[];
+  stopped?: boolean;
 }
 
 async function insertMessage(client: pg.PoolClient, id: string, m: NewMessage): Promise<void> {
-  await client.query('INSERT INTO llm_messages (conversation_id, role, content, citations) VALUES ($1, $2, $3, $4)', [
-    id,
-    m.role,
-    m.content,
-    m.citations?.length ? JSON.stringify(m.citations) : null,
-  ]);
+  await client.query(
+    'INSERT INTO llm_messages (conversation_id, role, content, citations, stopped) VALUES ($1, $2, $3, $4, $5)',
+    [id, m.role, m.content, m.citations?.length ? JSON.stringify(m.citations) : null, m.stopped ?? false],
+  );
 }
+
+/** A new conversation's id, made when the request arrives. */
+export const newConversation = (): ConversationRef => ({ id: randomUUID(), isNew: true });

@@ -46,6 +46,15 @@ describe('llm service on real Gemma, Postgres, coordinator and rag', { timeout: 
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? (await target.token())}` },
       body: JSON.stringify(body),
     });
+  /** Polls until `probe` gives something truthy (10 s at most). */
+  const until = async <T>(probe: () => T | Promise<T>): Promise<NonNullable<T>> => {
+    for (let i = 0; i < 200; i++) {
+      const value = await probe();
+      if (value) return value;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('timed out waiting');
+  };
   const call = async (method: string, path: string, user: string) =>
     fetch(`${llm.url}${path}`, { method, headers: { authorization: `Bearer ${await llm.token(user)}` } });
 
@@ -285,6 +294,43 @@ describe('llm service on real Gemma, Postgres, coordinator and rag', { timeout: 
     expect(longer.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect((await call('DELETE', `/v1/conversations/${id}`, 'alice')).status).toBe(204);
     expect((await call('GET', `/v1/conversations/${id}`, 'alice')).status).toBe(404);
+  });
+
+  it('names the conversation in the first chunk, and keeps an answer the user stopped, marked stopped', async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${llm.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await llm.token()}` },
+      body: JSON.stringify({ messages: question, max_tokens: 400, temperature: 0.8, seed: 3, stream: true }),
+      signal: abort.signal,
+    });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const chunks: { conversation_id?: string; choices: { delta: { content?: string } }[] }[] = [];
+    while (chunks.length < 6) {
+      text += (await reader.read()).value ?? '';
+      const events = text.split('\n\n');
+      text = events.pop() ?? '';
+      for (const e of events) if (e.startsWith('data: {')) chunks.push(JSON.parse(e.slice(6)) as (typeof chunks)[0]);
+    }
+    const id = chunks[0]?.conversation_id;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const received = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    abort.abort();
+    const stats = llm.runtime.chat.stats;
+    await until(() => stats.generating === 0);
+    // The store follows the stop by a moment.
+    const stored = await until(async () => {
+      const got = await call('GET', `/v1/conversations/${id}`, 'alice');
+      return got.status === 200
+        ? ((await got.json()) as { messages: { role: string; content: string; stopped?: boolean }[] })
+        : undefined;
+    });
+    expect(stored.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(stored.messages[1]?.stopped).toBe(true);
+    // What the client saw is the start of what was kept (generation may have gone a token further).
+    expect(stored.messages[1]?.content.startsWith(received)).toBe(true);
+    expect(received.length).toBeGreaterThan(0);
   });
 
   it('serves the email summaries rag asks for (rag calls /v1/chat/completions)', async () => {

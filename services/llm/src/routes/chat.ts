@@ -30,7 +30,7 @@ export function chatRoutes(app: FastifyInstance, chat: ChatService): void {
         if (request.body.stream) return await stream(chat, prepared, reply, admission);
         const answer = await chat.generate(prepared, admission);
         if (answer.generation.stopReason === 'abort' && !prepared.ctx.signal.aborted) throw leaseEnded();
-        return completionBody(prepared.meta, answer, chat.extensions(prepared, answer.conversationId));
+        return completionBody(prepared.meta, answer, chat.extensions(prepared));
       } finally {
         await admission.release();
       }

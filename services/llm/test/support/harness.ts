@@ -84,7 +84,14 @@ export async function startLlm(env: Record<string, string>, generator?: Generato
     runtime,
     app,
     token: (user = 'alice', tenant = 'acme') => gatewaySigner.token('llm', user, tenant),
-    close: async () => (await app.close(), await runtime.close()),
+    close: async () => {
+      // A fetch aborted mid-stream can leave its connection open (the client pools it), and
+      // close() waits for every connection: at teardown, cut them.
+      const closing = app.close();
+      app.server.closeAllConnections();
+      await closing;
+      await runtime.close();
+    },
   };
 }
 
