@@ -40,9 +40,29 @@ export async function serve(
     logger: base.logger,
     timeoutMs: config.NEMO_SHUTDOWN_TIMEOUT_MS,
     closers: [
-      { name: 'http', close: () => app.close() },
+      { name: 'http', close: () => closeHttp(app, config.NEMO_SHUTDOWN_TIMEOUT_MS / 2, base.logger) },
       ...closers,
       { name: 'telemetry', close: () => base.telemetry.shutdown() },
     ],
   });
+}
+
+/**
+ * Stops taking requests and lets those in flight finish, for `graceMs` at
+ * most. app.close() waits for every open connection, and one a client leaves
+ * open (a fetch aborted mid-stream can stay pooled) would hold the shutdown
+ * until its deadline, so that the closers after it (pools, traces) never
+ * ran. Past the grace, what is still open is cut.
+ */
+export async function closeHttp(app: FastifyInstance, graceMs: number, logger: Logger): Promise<void> {
+  const closed = app.close();
+  const timer = setTimeout(() => {
+    logger.warn({ graceMs }, 'Cutting connections still open after the shutdown grace');
+    app.server.closeAllConnections();
+  }, graceMs);
+  try {
+    await closed;
+  } finally {
+    clearTimeout(timer);
+  }
 }
