@@ -105,7 +105,11 @@ export async function asrPython(env: NodeJS.ProcessEnv = process.env): Promise<s
 /** Float samples in [-1, 1] as 16-bit PCM, the worker's input. */
 export function toPcm16(audio: Float32Array | Int16Array): Int16Array {
   if (audio instanceof Int16Array) return audio;
-  return Int16Array.from(audio, (s) => Math.max(-32768, Math.min(32767, Math.round(s * 32768))));
+  // A plain loop: Int16Array.from with a map callback took 40-55 ms for 23 s of audio, 5% of its transcription.
+  const pcm = new Int16Array(audio.length);
+  for (let i = 0; i < audio.length; i++)
+    pcm[i] = Math.max(-32768, Math.min(32767, Math.round((audio[i] as number) * 32768)));
+  return pcm;
 }
 
 const RESTART_MIN_MS = 500;
