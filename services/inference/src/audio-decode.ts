@@ -55,6 +55,8 @@ interface ScriptAnswer {
   container?: string;
   codec?: string;
   error?: string;
+  /** Exit 3: the decoder stopped at the length limit. */
+  tooLong?: boolean;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function decodeCompressed(bytes: Buffer, options: DecodeOptions): P
     const [input, output] = [join(dir, 'in'), join(dir, 'out.pcm')];
     await writeFile(input, bytes);
     const answer = await runScript(options, input, output);
+    if (answer.tooLong) throw badRequest(`The audio is longer than this service takes (${options.maxSeconds} s).`);
     if (answer.error) throw badRequest(`The audio could not be read: ${answer.error}. Send ${READABLE_AUDIO}.`);
     const pcm = await readFile(output);
     const samples = new Float32Array(pcm.length >> 1);
@@ -93,7 +96,7 @@ function runScript(options: DecodeOptions, input: string, output: string): Promi
       const answer = parseAnswer(stdout);
       const failure = err ? scriptFailure(err, answer) : answer ? undefined : noResult();
       if (failure) reject(failure);
-      else resolvePromise(answer ?? {});
+      else resolvePromise({ ...answer, tooLong: err?.code === 3 });
     });
   });
 }
