@@ -190,7 +190,17 @@ describe('web UI on the local platform (npm start)', () => {
     await elsewhere.getByRole('button', { name: 'How many days do I have to return an order?' }).click();
     await expect.poll(async () => (await seen(elsewhere)).messages).toEqual(before.messages);
     expect((await seen(elsewhere)).conversations).toEqual(before.conversations);
+    // Deleted there, it is gone here too: the reload finds no such conversation and starts a new chat.
+    elsewhere.once('dialog', (dialog) => void dialog.accept());
+    await elsewhere.getByRole('button', { name: 'Delete chat' }).click();
+    await expect
+      .poll(async () => (await seen(elsewhere)).conversations)
+      .not.toContain('How many days do I have to return an order?');
     await elsewhere.context().close();
+    await page.reload();
+    const after = await seen(page);
+    expect(after.messages).toEqual([]);
+    expect(after.conversations).not.toContain('How many days do I have to return an order?');
     await page.context().close();
   });
 

@@ -24,4 +24,5 @@ const BASE = '/api/llm/v1/conversations';
 export const conversationsApi = {
   list: async () => (await getJson<{ data: ConversationSummary[] }>(BASE)).data,
   get: (id: string) => getJson<StoredConversation>(`${BASE}/${encodeURIComponent(id)}`),
+  remove: (id: string) => getJson<void>(`${BASE}/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };

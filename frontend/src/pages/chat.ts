@@ -48,6 +48,11 @@ export function chatPage(): HTMLElement {
   const send = h('button', { type: 'submit' }, 'Send');
   const stop = h('button', { type: 'button', class: 'danger', disabled: true }, 'Stop');
   const list = h('ul', { class: 'conversations', 'aria-busy': 'true' });
+  const discard = h(
+    'button',
+    { type: 'button', class: 'ghost', disabled: true, onclick: () => void remove() },
+    'Delete chat',
+  );
   const listNote = h('p', { class: 'notice', role: 'note', hidden: true });
   const model = getJson<ModelList>('/v1/models').then((m) => m.data[0]?.id ?? 'default');
   model.catch(() => undefined);
@@ -70,6 +75,7 @@ export function chatPage(): HTMLElement {
       ),
     );
     mount(list, ...items);
+    discard.disabled = current.id === undefined;
   };
   const refreshList = async (): Promise<void> => {
     try {
@@ -88,6 +94,19 @@ export function chatPage(): HTMLElement {
     showInUrl(next.id);
     mount(log, ...next.messages.map(storedView));
     renderList();
+  };
+  const remove = async (): Promise<void> => {
+    const { id } = current;
+    const title = summaries.find((c) => c.id === id)?.title ?? 'this chat';
+    if (!id || running || !confirm(`Delete "${title}"? Its messages will be gone from every browser.`)) return;
+    try {
+      await conversationsApi.remove(id);
+      show({ id: undefined, messages: [] });
+      status.textContent = `Deleted "${title}".`;
+    } catch (err) {
+      status.textContent = messageOf(err);
+    }
+    await refreshList();
   };
   const open = async (id: string): Promise<void> => {
     if (running) return;
@@ -210,7 +229,7 @@ export function chatPage(): HTMLElement {
       'aside',
       { class: 'history', 'aria-label': 'Conversation history' },
       h('h2', {}, 'History'),
-      fresh,
+      h('div', { class: 'row' }, fresh, discard),
       listNote,
       list,
     ),
