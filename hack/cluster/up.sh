@@ -150,8 +150,11 @@ start() {
   echo "$pid" >"$STATE/pids/$name.pid"
   # pid_of knows a component by its command line. Between fork and exec the
   # child still shows this script's, and on a loaded machine a readiness check
-  # in that instant took it for dead: wait (1 s at most) for the exec.
-  for ((i = 0; i < 50; i++)); do
+  # in that instant took it for dead: wait for the exec. 1 s was not enough
+  # when the browser tests' \`npm start\` loaded models at the same moment (the
+  # kube-apiserver binary is over 100 MB), so allow 15 s; it returns as soon
+  # as the exec is done.
+  for ((i = 0; i < 750; i++)); do
     pid_of "$STATE" "$name" >/dev/null || { kill -0 "$pid" 2>/dev/null && sleep 0.02 && continue; }
     break
   done
