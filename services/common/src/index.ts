@@ -20,3 +20,4 @@ export * from './datastore-settings.js';
 export * from './gpu/lease-client.js';
 export * from './insights/events.js';
 export * from './insights/events-client.js';
+export * from './concurrency-limiter.js';

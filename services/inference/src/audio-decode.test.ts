@@ -44,6 +44,20 @@ describe('decodeCompressed', { timeout: 60_000 }, () => {
     });
   });
 
+  it('runs two decoders at once, queues sixteen uploads, and refuses more with 503', async () => {
+    const bytes = encodeAudio(python, speech, 'ogg');
+    const results = await Promise.allSettled(
+      Array.from({ length: 19 }, () => decodeCompressed(bytes, { python, maxSeconds: 60 })),
+    );
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused).toHaveLength(1);
+    expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({
+      statusCode: 503,
+      message: 'This replica is busy: 2 audio decodes are running and 16 are waiting; retry shortly.',
+    });
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(18);
+  });
+
   it('tells the formats apart by their first bytes, and WAV or text from none', () => {
     expect(sniffCompressed(Buffer.from('ID3\u0004rest'))).toBe('mp3');
     expect(sniffCompressed(Buffer.from('fLaC....'))).toBe('flac');

@@ -3,9 +3,16 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { badRequest, ErrorCode, NemoError } from '@nemo/common';
+import { badRequest, ConcurrencyLimiter, ErrorCode, NemoError } from '@nemo/common';
 
 const DECODE_SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'python', 'decode_audio.py');
+
+/**
+ * Decoder processes at once in this process, and uploads that may wait for
+ * one: each can take 2 GiB and a core, so a burst of uploads queues, and
+ * beyond the queue is refused with 503, instead of starting a process apiece.
+ */
+const decoders = new ConcurrencyLimiter(2, 16, 'audio decodes');
 
 /** Compressed formats told apart by their first bytes; WAV is read in-process elsewhere. */
 export const CompressedFormat = {
@@ -66,6 +73,7 @@ interface ScriptAnswer {
  * Unreadable or over-long audio is a 400 that says what to send.
  */
 export async function decodeCompressed(bytes: Buffer, options: DecodeOptions): Promise<DecodedCompressed> {
+  const release = await decoders.acquire();
   const dir = await mkdtemp(join(tmpdir(), 'nemo-decode-'));
   try {
     const [input, output] = [join(dir, 'in'), join(dir, 'out.pcm')];
@@ -83,6 +91,7 @@ export async function decodeCompressed(bytes: Buffer, options: DecodeOptions): P
       codec: answer.codec ?? 'unknown',
     };
   } finally {
+    release();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   badRequest,
+  type ConcurrencyLimiter,
   ErrorCode,
   NemoError,
   type GpuLease,
@@ -14,7 +15,6 @@ import type { TemplateMessage } from './chat-template.js';
 import { newConversation, type ConversationRef, type ConversationStore, type Owner } from './conversations.js';
 import type { Generator, Prompt } from './generator.js';
 import type { Grounder, Grounding } from './grounding.js';
-import type { ConcurrencyLimiter } from './limiter.js';
 import {
   ragWanted,
   stopsOf,

@@ -5,7 +5,6 @@ export { llmConfigSchema, type LlmConfig } from './config.js';
 export * from './conversations.js';
 export * from './generator.js';
 export * from './grounding.js';
-export * from './limiter.js';
 export { migrate } from './migrate.js';
 export * from './openai.js';
 export { openLlm, type LlmRuntime } from './runtime.js';

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import {
+  ConcurrencyLimiter,
   openGpuLeases,
   openInsightsEvents,
   pgCheck,
@@ -15,7 +16,6 @@ import { concurrencyOf, type LlmConfig } from './config.js';
 import { ConversationStore } from './conversations.js';
 import { Generator } from './generator.js';
 import { Grounder } from './grounding.js';
-import { ConcurrencyLimiter } from './limiter.js';
 import { migrate } from './migrate.js';
 
 export interface LlmRuntime {
@@ -67,7 +67,7 @@ export async function openLlm(options: RuntimeOptions): Promise<LlmRuntime> {
   });
   const chat = new ChatService({
     generator,
-    limiter: new ConcurrencyLimiter(concurrency, config.NEMO_LLM_MAX_QUEUE),
+    limiter: new ConcurrencyLimiter(concurrency, config.NEMO_LLM_MAX_QUEUE, 'generations'),
     grounder,
     leases,
     conversations,

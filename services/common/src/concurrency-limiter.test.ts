@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyLimiter } from './limiter.js';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
 
 describe('ConcurrencyLimiter', () => {
   it('runs up to the limit, queues in order, and refuses past the queue with 503', async () => {
-    const limiter = new ConcurrencyLimiter(1, 1);
+    const limiter = new ConcurrencyLimiter(1, 1, 'generations');
     const first = await limiter.acquire();
     const order: string[] = [];
     const second = limiter.acquire().then((release) => (order.push('second'), release));
     expect(limiter.stats).toEqual({ active: 1, waiting: 1 });
-    await expect(limiter.acquire()).rejects.toMatchObject({ statusCode: 503, retryAfterSeconds: 1 });
+    await expect(limiter.acquire()).rejects.toMatchObject({
+      statusCode: 503,
+      retryAfterSeconds: 1,
+      message: 'This replica is busy: 1 generations are running and 1 are waiting; retry shortly.',
+    });
     first();
     first(); // releasing twice frees one slot only
     const release = await second;

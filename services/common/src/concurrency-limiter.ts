@@ -1,4 +1,4 @@
-import { ErrorCode, NemoError } from '@nemo/common';
+import { ErrorCode, NemoError } from './errors.js';
 
 export interface LimiterStats {
   active: number;
@@ -6,9 +6,9 @@ export interface LimiterStats {
 }
 
 /**
- * The per-replica concurrency limit: `concurrency` generations run at once,
- * up to `maxQueue` more wait in order, and the rest are refused at once with
- * 503 and Retry-After. A waiter whose client leaves gives up its place.
+ * A per-replica concurrency limit: `concurrency` tasks run at once, up to
+ * `maxQueue` more wait in order, and the rest are refused at once with 503
+ * and Retry-After. A waiter whose client leaves gives up its place.
  */
 export class ConcurrencyLimiter {
   private active = 0;
@@ -17,6 +17,8 @@ export class ConcurrencyLimiter {
   constructor(
     readonly concurrency: number,
     readonly maxQueue: number,
+    /** What runs, in the plural, for the busy message: "generations", "audio decodes". */
+    readonly what = 'tasks',
   ) {}
 
   get stats(): LimiterStats {
@@ -33,7 +35,7 @@ export class ConcurrencyLimiter {
     if (this.queue.length >= this.maxQueue) {
       throw new NemoError(
         ErrorCode.Unavailable,
-        `This replica is busy: ${this.active} generations are running and ${this.queue.length} are waiting; retry shortly.`,
+        `This replica is busy: ${this.active} ${this.what} are running and ${this.queue.length} are waiting; retry shortly.`,
         { retryAfterSeconds: 1 },
       );
     }
