@@ -46,6 +46,14 @@ describe('llm service on real Gemma, Postgres, coordinator and rag', { timeout: 
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? (await target.token())}` },
       body: JSON.stringify(body),
     });
+  /** A long streamed answer, for tests that stop it midway. */
+  const longStream = async (seed: number, signal: AbortSignal) =>
+    fetch(`${llm.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await llm.token()}` },
+      body: JSON.stringify({ messages: question, max_tokens: 400, temperature: 0.8, seed, stream: true }),
+      signal,
+    });
   /** Polls until `probe` gives something truthy (10 s at most). */
   const until = async <T>(probe: () => T | Promise<T>): Promise<NonNullable<T>> => {
     for (let i = 0; i < 200; i++) {
@@ -216,12 +224,7 @@ describe('llm service on real Gemma, Postgres, coordinator and rag', { timeout: 
 
   it('stops generating when the client disconnects, releases the lease, and refuses extra work meanwhile', async () => {
     const abort = new AbortController();
-    const res = await fetch(`${llm.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await llm.token()}` },
-      body: JSON.stringify({ messages: question, max_tokens: 400, temperature: 0.8, seed: 7, stream: true }),
-      signal: abort.signal,
-    });
+    const res = await longStream(7, abort.signal);
     const reader = res.body!.getReader();
     let received = 0;
     while (received < 3) received += (await reader.read()).value ? 1 : 0;
@@ -298,12 +301,7 @@ describe('llm service on real Gemma, Postgres, coordinator and rag', { timeout: 
 
   it('names the conversation in the first chunk, and keeps an answer the user stopped, marked stopped', async () => {
     const abort = new AbortController();
-    const res = await fetch(`${llm.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await llm.token()}` },
-      body: JSON.stringify({ messages: question, max_tokens: 400, temperature: 0.8, seed: 3, stream: true }),
-      signal: abort.signal,
-    });
+    const res = await longStream(3, abort.signal);
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = '';
     const chunks: { conversation_id?: string; choices: { delta: { content?: string } }[] }[] = [];
