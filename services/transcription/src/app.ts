@@ -1,10 +1,12 @@
 import swagger from '@fastify/swagger';
 import { createServiceApp, type Logger, type ReadinessCheck, type S2SVerifier } from '@nemo/common';
 import type { FastifyInstance } from 'fastify';
+import type { TranscriptionConfig } from './config.js';
 import type { LiveDeps } from './live.js';
 import { liveRoutes } from './routes/live.js';
 import { openAiRoutes } from './routes/openai.js';
 import { transcriptionRoutes, type UploadLimits } from './routes/transcriptions.js';
+import type { TranscriptionRuntime } from './runtime.js';
 import type { TranscriptionService } from './service.js';
 
 export interface TranscriptionAppOptions {
@@ -17,6 +19,23 @@ export interface TranscriptionAppOptions {
   /** Diarize live streams unless the client says otherwise. */
   diarization: boolean;
   checks?: Readonly<Record<string, ReadinessCheck>>;
+}
+
+/** The app's options from the service's config and runtime: one mapping, for server.ts and the test harness alike. */
+export function appOptions(
+  config: TranscriptionConfig,
+  runtime: TranscriptionRuntime,
+  wiring: Pick<TranscriptionAppOptions, 'logger' | 's2s'>,
+): TranscriptionAppOptions {
+  return {
+    ...wiring,
+    service: runtime.service,
+    live: runtime.live,
+    limits: { maxBytes: config.NEMO_MAX_UPLOAD_BYTES, maxSeconds: config.NEMO_MAX_AUDIO_SECONDS },
+    maxStreams: config.NEMO_MAX_STREAMS,
+    diarization: config.NEMO_DIARIZATION,
+    checks: runtime.checks,
+  };
 }
 
 /** The transcription service: every route but the probes (and the WebSocket upgrade) needs an S2S token naming a user. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { loadConfig, S2SSigner, S2SVerifier, serve, startServiceBase } from '@nemo/common';
-import { build } from './app.js';
+import { appOptions, build } from './app.js';
 import { transcriptionConfigSchema } from './config.js';
 import { openTranscription } from './runtime.js';
 
@@ -9,15 +9,6 @@ const base = await startServiceBase(config);
 const { logger, secrets, keys, service } = base;
 const signer = new S2SSigner({ issuer: service, key: keys.primary });
 const runtime = await openTranscription({ config, signer, logger, secrets });
-const app = build({
-  logger,
-  s2s: new S2SVerifier({ audience: service, keys }),
-  service: runtime.service,
-  live: runtime.live,
-  limits: { maxBytes: config.NEMO_MAX_UPLOAD_BYTES, maxSeconds: config.NEMO_MAX_AUDIO_SECONDS },
-  maxStreams: config.NEMO_MAX_STREAMS,
-  diarization: config.NEMO_DIARIZATION,
-  checks: runtime.checks,
-});
+const app = build(appOptions(config, runtime, { logger, s2s: new S2SVerifier({ audience: service, keys }) }));
 logger.info({ model: config.NEMO_MODEL, ...runtime.asr.info }, 'Loaded model');
 await serve(base, config, app, [{ name: 'runtime', close: () => runtime.close() }]);

@@ -15,7 +15,7 @@ import { build as buildEmotion, EmotionClassifier, InferenceEmotionModel } from 
 import { InferenceEmbedder, startRag as startTestRag } from '@nemo/rag/testing';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import { build } from '../../src/app.js';
+import { appOptions, build } from '../../src/app.js';
 import { transcriptionConfigSchema } from '../../src/config.js';
 import { loadModels, openTranscription, type Models, type TranscriptionRuntime } from '../../src/runtime.js';
 
@@ -88,16 +88,7 @@ export const sharedModels = (): Promise<Models> => loadModels(loadConfig(transcr
 export async function startTranscription(env: Record<string, string>, models: Models): Promise<Transcription> {
   const config = loadConfig(transcriptionConfigSchema, { NEMO_LOG_LEVEL: 'silent', ...env });
   const runtime = await openTranscription({ config, signer: transcriptionSigner, logger: silent, models });
-  const app = build({
-    logger: silent,
-    s2s: verifier('transcription'),
-    service: runtime.service,
-    live: runtime.live,
-    limits: { maxBytes: config.NEMO_MAX_UPLOAD_BYTES, maxSeconds: config.NEMO_MAX_AUDIO_SECONDS },
-    maxStreams: config.NEMO_MAX_STREAMS,
-    diarization: config.NEMO_DIARIZATION,
-    checks: runtime.checks,
-  });
+  const app = build(appOptions(config, runtime, { logger: silent, s2s: verifier('transcription') }));
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url,
