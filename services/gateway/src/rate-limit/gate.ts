@@ -3,6 +3,7 @@ import { ErrorCode, NemoError } from '@nemo/common';
 import type { Redis } from 'ioredis';
 import type { Principal } from '../auth/principal.js';
 import { redisKeys } from './keys.js';
+import { AdmissionLeases, type Granted, type LeaseHolder } from './leases.js';
 import { ScriptBatcher } from './script-batcher.js';
 
 const GATE_SCRIPT = readFileSync(new URL('../../lua/gate.lua', import.meta.url), 'utf8');
@@ -36,24 +37,38 @@ export type GateDecision =
   | { kind: 'revoked' }
   | { kind: 'budget-spent' };
 
-type GateReply = [number, number, number, number, number];
+type GateReply = [number, number, number, number, number, number];
 
 interface Plan {
   keys: string[];
+  /** Everything after lease_wanted in the script's ARGV. */
   args: (string | number)[];
+  markers: number;
   rules: BucketRule[];
+  /** Budgeted requests are always decided in Redis: their budget is checked per request. */
+  budgeted: boolean;
 }
+
+/** One lease per client address and credential, so revoking the credential can end it. */
+const leaseKey = ({ ip, principal }: GateRequest): string =>
+  principal ? `${ip} ${principal.userId} ${principal.sessionId ?? ''} ${principal.apiKeyId ?? ''}` : ip;
+
+const holderOf = (principal: Principal | undefined): LeaseHolder =>
+  principal ? { userId: principal.userId, sessionId: principal.sessionId, apiKeyId: principal.apiKeyId } : {};
 
 /** The UTC day a budget counts against. */
 export const budgetDay = (now: number): string => new Date(now).toISOString().slice(0, 10);
 
 /**
- * Decides, in one Redis round trip, whether a request may pass: none of its
- * credentials is revoked, its tenant has budget left, and its IP, user and
- * API-key buckets each hold a token.
+ * Decides whether a request may pass: none of its credentials is revoked,
+ * its tenant has budget left, and its IP, user and API-key buckets each hold
+ * a token. Redis decides, in one round trip; for a busy client it also
+ * leases a few admissions ahead, which this gateway then hands out itself
+ * (see AdmissionLeases and ADR 0015).
  */
 export class Gate {
   private readonly batcher: ScriptBatcher;
+  private readonly leases = new AdmissionLeases();
 
   constructor(
     private readonly redis: Redis,
@@ -63,16 +78,35 @@ export class Gate {
     this.batcher = new ScriptBatcher(redis, 'nemoGate');
   }
 
-  /** Concurrent checks share Redis round trips (see ScriptBatcher); each is still decided atomically. */
   async check(request: GateRequest): Promise<GateDecision> {
     const plan = this.plan(request);
-    const reply = (await this.batcher.call([plan.keys.length, ...plan.keys, ...plan.args])) as GateReply;
-    const [status, waitMs, remaining, resetMs, bucket] = reply;
-    const limit = plan.rules[Math.max(0, bucket - 1)]?.burst ?? 0;
-    if (status === -1) return { kind: 'revoked' };
-    if (status === -2) return { kind: 'budget-spent' };
-    if (status === 0) return { kind: 'limited', limit, waitMs };
-    return { kind: 'allowed', limit, remaining, resetMs };
+    if (plan.budgeted) return (await this.ask(plan, request.now, 0)).decision;
+    const key = leaseKey(request);
+    const leased = this.leases.take(key, request.now);
+    if (leased) return { kind: 'allowed', ...leased };
+    const renewal = this.leases.renewal(key);
+    if (renewal) {
+      // Another request of this client is already asking: wait for its lease rather than ask twice.
+      await renewal.catch(() => undefined);
+      const after = this.leases.take(key, request.now);
+      return after ? { kind: 'allowed', ...after } : (await this.ask(plan, request.now, 0)).decision;
+    }
+    const wanted = this.leases.wanted(key, request.now, Math.min(...plan.rules.map((rule) => rule.burst)));
+    return this.leases.renew(key, holderOf(request.principal), request.now, () =>
+      this.ask(plan, request.now, wanted),
+    );
+  }
+
+  /** Ends this gateway's leases for revoked credentials at once; other replicas' end within LEASE_MS. */
+  forget(revoked: LeaseHolder): void {
+    this.leases.revoke(revoked);
+  }
+
+  /** Concurrent asks share Redis round trips (see ScriptBatcher); each is still decided atomically. */
+  private async ask(plan: Plan, now: number, wanted: number): Promise<Granted> {
+    const args = [plan.keys.length, ...plan.keys, now, plan.markers, plan.rules.length, wanted, ...plan.args];
+    const reply = (await this.batcher.call(args)) as GateReply;
+    return { decision: decisionOf(reply, plan.rules), leased: reply[5] };
   }
 
   private plan({ ip, principal, budget, now }: GateRequest): Plan {
@@ -88,14 +122,14 @@ export class Gate {
       }
     }
     const keys = [...markers, ...buckets.map(([key]) => key)];
-    const args: (string | number)[] = [now, markers.length, buckets.length];
+    const args: (string | number)[] = [];
     for (const [, rule] of buckets) args.push(rule.perMinute / 60_000, rule.burst);
     const limit = budget && principal ? this.rules.budgets[budget] : 0;
     if (budget && principal && limit > 0) {
       keys.push(redisKeys.budget(principal.tenant, budget, budgetDay(now)));
       args.push(limit);
     }
-    return { keys, args, rules: buckets.map(([, rule]) => rule) };
+    return { keys, args, markers: markers.length, rules: buckets.map(([, rule]) => rule), budgeted: limit > 0 };
   }
 
   /** Counts usage against the tenant's daily budget once the work is done. */
@@ -108,6 +142,14 @@ export class Gate {
       .expire(key, 2 * 86_400)
       .exec();
   }
+}
+
+function decisionOf([status, waitMs, remaining, resetMs, bucket]: GateReply, rules: BucketRule[]): GateDecision {
+  const limit = rules[Math.max(0, bucket - 1)]?.burst ?? 0;
+  if (status === -1) return { kind: 'revoked' };
+  if (status === -2) return { kind: 'budget-spent' };
+  if (status === 0) return { kind: 'limited', limit, waitMs };
+  return { kind: 'allowed', limit, remaining, resetMs };
 }
 
 /** Seconds until the next UTC midnight, when daily budgets start again. */

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.js';
 import { startTestLlm, type TestUpstream } from '../testing/test-upstreams.js';
 
@@ -62,6 +62,18 @@ describe('/api/<service> routing, with a test upstream standing in for the llm s
     const large = await fetch(`${url}/api/llm/large`, { headers: { authorization: `Bearer ${token}` } });
     expect(large.status).toBe(200);
     expect((await large.text()).length).toBe(200 * 1024);
+  });
+
+  it('abandons the upstream call when the client hangs up', async () => {
+    const client = new AbortController();
+    const call = fetch(`${url}/api/llm/slow`, { headers: { authorization: `Bearer ${token}` }, signal: client.signal });
+    await vi.waitFor(() => expect(llm.callers.length).toBeGreaterThan(0));
+    const before = llm.hungUp.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    client.abort();
+    await expect(call).rejects.toThrow();
+    // The peer sees its caller go, long before its 10 s answer would be due.
+    await vi.waitFor(() => expect(llm.hungUp.length).toBe(before + 1), { timeout: 2_000 });
   });
 
   it('passes server-sent events through as a stream', async () => {

@@ -13,6 +13,8 @@ export interface TestUpstream {
   app: FastifyInstance;
   /** The verified caller of each request, in order. */
   callers: S2SClaims[];
+  /** Paths whose caller hung up before the answer was sent. */
+  hungUp: string[];
   close(): Promise<void>;
 }
 
@@ -20,9 +22,9 @@ async function checked(request: FastifyRequest, verifier: S2SVerifier, callers: 
   callers.push(await verifier.verify(bearerToken(request) ?? ''));
 }
 
-async function serve(app: FastifyInstance, callers: S2SClaims[]): Promise<TestUpstream> {
+async function serve(app: FastifyInstance, callers: S2SClaims[], hungUp: string[] = []): Promise<TestUpstream> {
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, app, callers, close: () => app.close() };
+  return { url, app, callers, hungUp, close: () => app.close() };
 }
 
 interface ChatBody {
@@ -72,7 +74,13 @@ export async function startTestLlm(verifier: S2SVerifier): Promise<TestUpstream>
   app.get('/crash', (_request, reply) =>
     reply.code(500).send({ stack: 'Error: boom at /srv/llm/secret.ts:1', sql: 'SELECT * FROM users' }),
   );
-  app.get('/slow', () => new Promise((resolve) => setTimeout(() => resolve({ late: true }), 10_000)));
+  const hungUp: string[] = [];
+  app.get('/slow', (request, reply) => {
+    request.raw.socket.once('close', () => {
+      if (!reply.sent) hungUp.push('/slow');
+    });
+    return new Promise((resolve) => setTimeout(() => resolve({ late: true }), 10_000));
+  });
   // Promises 100 bytes, sends 12, and hangs up.
   app.get('/truncated', (_request, reply) => {
     reply.hijack();
@@ -83,7 +91,7 @@ export async function startTestLlm(verifier: S2SVerifier): Promise<TestUpstream>
   // 200 KB: more than the gateway reads whole, so it streams.
   app.get('/large', (_request, reply) => reply.type('text/plain').send('x'.repeat(200 * 1024)));
   app.get('/whoami', (request) => ({ caller: callers.at(-1), requestId: request.headers['x-request-id'] }));
-  return serve(app, callers);
+  return serve(app, callers, hungUp);
 }
 
 /** Embeddings: a vector of letter counts (a-z) per input, so the answer depends on the text. */
