@@ -1,14 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import { brokenBodyError } from './upstream-errors.js';
+import { payloadOf } from './peer-dispatch.js';
 import type { UpstreamResponse } from './upstreams.js';
-
-/**
- * Bodies up to this size with a declared length are read whole and sent in
- * one write. Piping a stream through fastify costs more per request than the
- * copy: with 2-byte answers the gateway bench ran 16% faster buffered.
- */
-const WHOLE_BODY_LIMIT = 64 * 1024;
 
 /** Response headers a peer may set for the client; everything else (hop-by-hop, cookies, server banners) stays behind. */
 const PASSED_HEADERS = [
@@ -31,25 +24,19 @@ export function passedHeaders(headers: UpstreamResponse['headers']): Record<stri
 }
 
 /**
- * Passes a peer's response to the client: a small one whole, anything else
- * (SSE included) streamed chunk by chunk as it arrives.
+ * Passes a peer's response to the client: a small one whole, in one write,
+ * anything else (SSE included) streamed chunk by chunk as it arrives.
  */
-export async function relay(
+export function relay(
   reply: FastifyReply,
   res: UpstreamResponse,
-  body: Readable = res.body,
-): Promise<FastifyReply> {
+  body: Buffer | Readable = payloadOf(res.body),
+): FastifyReply {
   const headers = passedHeaders(res.headers);
   if (headers['content-type']?.startsWith('text/event-stream')) {
     // Ask reverse proxies (ingress-nginx) not to buffer the stream.
     headers['x-accel-buffering'] = 'no';
     delete headers['content-length'];
-  } else if (body === res.body && Number(headers['content-length']) <= WHOLE_BODY_LIMIT) {
-    // Read before the status goes out, so a peer that fails mid-body still gets a clean 502.
-    const whole = await res.body.arrayBuffer().catch((err: unknown) => {
-      throw brokenBodyError(res.service, err);
-    });
-    return reply.code(res.status).headers(headers).send(Buffer.from(whole));
   }
   return reply.code(res.status).headers(headers).send(body);
 }

@@ -5,7 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Agent, type Dispatcher, type FormData } from 'undici';
 import type { Principal } from '../auth/principal.js';
 import type { PeerService } from '../config.js';
-import { retryAfterSeconds, upstreamStatusError, upstreamTransportError } from './upstream-errors.js';
+import { BodyBrokenOff, bodyText, discard, dispatchToPeer, type PeerAnswer, type PeerBody } from './peer-dispatch.js';
+import { brokenBodyError, retryAfterSeconds, upstreamStatusError, upstreamTransportError } from './upstream-errors.js';
 
 export interface UpstreamCall {
   service: PeerService;
@@ -17,15 +18,15 @@ export interface UpstreamCall {
   headers?: Record<string, string>;
   /** Time to the first byte and between body chunks. */
   timeoutMs: number;
-  /** Aborts the call: an AbortSignal, or an emitter of 'abort' (see clientGone()). */
-  signal?: AbortSignal | EventEmitter | undefined;
+  /** Emits 'abort' to abandon the call; see clientGone(). */
+  signal?: EventEmitter | undefined;
 }
 
 export interface UpstreamResponse {
   service: PeerService;
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
+  body: PeerBody;
 }
 
 const READINESS_TIMEOUT_MS = 2_000;
@@ -70,27 +71,32 @@ export class Upstreams {
   async call(request: FastifyRequest, call: UpstreamCall): Promise<UpstreamResponse> {
     const origin = this.originOf(call.service);
     const headers = await this.headersFor(request, call);
-    let res: Dispatcher.ResponseData;
+    let res: PeerAnswer;
     try {
-      res = await this.agent.request({
-        origin,
-        path: call.path,
-        method: call.method,
-        headers,
-        body: call.body ?? null,
-        signal: call.signal ?? null,
-        headersTimeout: call.timeoutMs,
-        bodyTimeout: call.timeoutMs,
-      });
+      res = await dispatchToPeer(
+        this.agent,
+        {
+          origin,
+          path: call.path,
+          method: call.method,
+          headers,
+          body: call.body ?? null,
+          headersTimeout: call.timeoutMs,
+          bodyTimeout: call.timeoutMs,
+        },
+        call.signal,
+      );
     } catch (err) {
-      throw upstreamTransportError(call.service, err);
+      throw err instanceof BodyBrokenOff
+        ? brokenBodyError(call.service, err.cause)
+        : upstreamTransportError(call.service, err);
     }
-    if (res.statusCode === 429) throw await backPressure(call.service, res);
-    if (res.statusCode >= 500) {
-      await res.body.dump().catch(() => undefined);
-      throw upstreamStatusError(call.service, res.statusCode, header(res.headers['retry-after']));
+    if (res.status === 429) throw await backPressure(call.service, res);
+    if (res.status >= 500) {
+      discard(res.body);
+      throw upstreamStatusError(call.service, res.status, header(res.headers['retry-after']));
     }
-    return { service: call.service, status: res.statusCode, headers: res.headers, body: res.body };
+    return { service: call.service, ...res };
   }
 
   /** The peer's own /ready as this gateway sees it (2 s at most); never throws. */
@@ -131,8 +137,8 @@ export class Upstreams {
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 /** The peer's own message when it is in the common shape (our services write those for clients). */
-async function backPressure(service: string, res: Dispatcher.ResponseData): Promise<NemoError> {
-  const text = await res.body.text().catch(() => '');
+async function backPressure(service: string, res: PeerAnswer): Promise<NemoError> {
+  const text = await bodyText(res.body).catch(() => '');
   let message = `The ${service} service is at capacity; try again later.`;
   try {
     const parsed = JSON.parse(text) as { error?: { message?: unknown } };
@@ -147,9 +153,8 @@ async function backPressure(service: string, res: Dispatcher.ResponseData): Prom
 
 /**
  * Emits 'abort' when the client goes away before its response is complete:
- * the upstream call is then abandoned. undici takes an emitter as well as an
- * AbortSignal; an AbortController per proxied request was 4% of the gateway's
- * CPU under load.
+ * the upstream call is then abandoned. An emitter, not an AbortController:
+ * one of those per proxied request was 4% of the gateway's CPU under load.
  */
 export function clientGone(reply: FastifyReply): EventEmitter {
   const gone = new EventEmitter();

@@ -92,9 +92,7 @@ export class Gate {
       return after ? { kind: 'allowed', ...after } : (await this.ask(plan, request.now, 0)).decision;
     }
     const wanted = this.leases.wanted(key, request.now, Math.min(...plan.rules.map((rule) => rule.burst)));
-    return this.leases.renew(key, holderOf(request.principal), request.now, () =>
-      this.ask(plan, request.now, wanted),
-    );
+    return this.leases.renew(key, holderOf(request.principal), request.now, () => this.ask(plan, request.now, wanted));
   }
 
   /** Ends this gateway's leases for revoked credentials at once; other replicas' end within LEASE_MS. */

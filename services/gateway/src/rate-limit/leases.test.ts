@@ -3,8 +3,10 @@ import type { GateDecision } from './gate.js';
 import { AdmissionLeases, LEASE_MS, type Granted } from './leases.js';
 
 const allowed: GateDecision = { kind: 'allowed', limit: 100, remaining: 50, resetMs: 1000 };
-const grantOf = (leased: number, decision: GateDecision = allowed) => () =>
-  Promise.resolve<Granted>({ decision, leased });
+const grantOf =
+  (leased: number, decision: GateDecision = allowed) =>
+  () =>
+    Promise.resolve<Granted>({ decision, leased });
 const holder = { userId: 'u1', sessionId: 's1', apiKeyId: undefined };
 
 /** Takes admissions until the lease runs dry; returns how many it gave. */

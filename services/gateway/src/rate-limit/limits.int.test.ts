@@ -183,7 +183,11 @@ describe('admission leases, on a Redis of their own so its command counts are th
       postgresUrl: inject('postgresUrl'),
       redisUrl: redis.url,
       settings: {
-        rateLimit: { principal: { perMinute: 60, burst: 400 }, ip: { perMinute: 6000, burst: 10_000 }, failMode: 'closed' },
+        rateLimit: {
+          principal: { perMinute: 60, burst: 400 },
+          ip: { perMinute: 6000, burst: 10_000 },
+          failMode: 'closed',
+        },
       },
     } as const;
     [replica, other] = await Promise.all([startHarness(common), startHarness(common)]);

@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import { badRequest, ErrorCode, NemoError } from '@nemo/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FormData } from 'undici';
+import { bodyText } from '../proxy/peer-dispatch.js';
 import { passedHeaders } from '../proxy/relay.js';
 import { clientGone } from '../proxy/upstreams.js';
 import { errorResponses } from '../schemas.js';
@@ -66,7 +67,7 @@ async function transcribe(request: FastifyRequest, reply: FastifyReply, svc: Gat
     timeoutMs: svc.timeouts.generationMs,
     signal: clientGone(reply),
   });
-  const text = await res.body.text();
+  const text = await bodyText(res.body);
   if (res.status < 300) charge(request, svc, 'audio-seconds', audioSeconds(text, res.headers));
   return reply.code(res.status).headers(passedHeaders(res.headers)).send(text);
 }

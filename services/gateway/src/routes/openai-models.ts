@@ -1,6 +1,7 @@
 import { ErrorCode, NemoError } from '@nemo/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PeerService } from '../config.js';
+import { bodyText } from '../proxy/peer-dispatch.js';
 import { errorResponses, ModelList } from '../schemas.js';
 import type { GatewayServices } from '../services.js';
 import { safeJson } from './openai-shared.js';
@@ -40,7 +41,7 @@ async function modelsOf(
   service: PeerService,
 ): Promise<ModelList['data']> {
   const res = await svc.upstreams.call(request, { service, method: 'GET', path: '/v1/models', timeoutMs: 5_000 });
-  const body = safeJson(await res.body.text()) as Partial<ModelList> | undefined;
+  const body = safeJson(await bodyText(res.body)) as Partial<ModelList> | undefined;
   if (res.status !== 200 || !Array.isArray(body?.data)) throw new Error(`${service} gave no model list`);
   return body.data.map((m) => ({
     id: String(m.id),
