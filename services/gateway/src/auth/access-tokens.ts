@@ -56,6 +56,13 @@ export class AccessTokens {
     return { token, expiresIn: ttl };
   }
 
+  /** The principal of an `Authorization: Bearer` value verified before and not yet expired. */
+  known(authorization: string | undefined): Principal | undefined {
+    if (authorization === undefined || !authorization.startsWith('Bearer ')) return undefined;
+    const hit = this.cache.get(authorization.slice(7));
+    return hit && hit.expMs > this.now() ? hit.principal : undefined;
+  }
+
   async verify(token: string): Promise<Principal> {
     const hit = this.cache.get(token);
     if (hit && hit.expMs > this.now()) return hit.principal;

@@ -24,14 +24,20 @@ const required = () =>
 export const authenticatePlugin = fp(
   (app: FastifyInstance, opts: AuthenticateOptions, done: () => void) => {
     app.decorateRequest('principal', undefined);
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, next) => {
       const policy = request.routeOptions.config.auth ?? 'none';
-      if (policy === 'none') return;
-      const principal = await identify(request, opts);
-      if (policy === 'admin' && principal.role !== 'admin') {
-        throw new NemoError(ErrorCode.Forbidden, 'Only an admin may do this.');
-      }
-      request.principal = principal;
+      if (policy === 'none') return next();
+      const identified = (principal: Principal) => {
+        if (policy === 'admin' && principal.role !== 'admin') {
+          return next(new NemoError(ErrorCode.Forbidden, 'Only an admin may do this.'));
+        }
+        request.principal = principal;
+        next();
+      };
+      // A token verified before is known at once; anything else is checked asynchronously.
+      const known = opts.tokens.known(request.headers.authorization);
+      if (known) return identified(known);
+      identify(request, opts).then(identified, next);
     });
     done();
   },

@@ -78,12 +78,16 @@ export class Gate {
     this.batcher = new ScriptBatcher(redis, 'nemoGate');
   }
 
-  async check(request: GateRequest): Promise<GateDecision> {
+  /** Decided at once, without a promise, when a lease covers the request; otherwise in Redis. */
+  check(request: GateRequest): GateDecision | Promise<GateDecision> {
+    const key = leaseKey(request);
+    const leased = this.isBudgeted(request) ? undefined : this.leases.take(key, request.now);
+    return leased ? { kind: 'allowed', ...leased } : this.decide(request, key);
+  }
+
+  private async decide(request: GateRequest, key: string): Promise<GateDecision> {
     const plan = this.plan(request);
     if (plan.budgeted) return (await this.ask(plan, request.now, 0)).decision;
-    const key = leaseKey(request);
-    const leased = this.leases.take(key, request.now);
-    if (leased) return { kind: 'allowed', ...leased };
     const renewal = this.leases.renewal(key);
     if (renewal) {
       // Another request of this client is already asking: wait for its lease rather than ask twice.
@@ -93,6 +97,10 @@ export class Gate {
     }
     const wanted = this.leases.wanted(key, request.now, Math.min(...plan.rules.map((rule) => rule.burst)));
     return this.leases.renew(key, holderOf(request.principal), request.now, () => this.ask(plan, request.now, wanted));
+  }
+
+  private isBudgeted({ principal, budget }: GateRequest): boolean {
+    return principal !== undefined && budget !== undefined && this.rules.budgets[budget] > 0;
   }
 
   /** Ends this gateway's leases for revoked credentials at once; other replicas' end within LEASE_MS. */
@@ -122,12 +130,12 @@ export class Gate {
     const keys = [...markers, ...buckets.map(([key]) => key)];
     const args: (string | number)[] = [];
     for (const [, rule] of buckets) args.push(rule.perMinute / 60_000, rule.burst);
-    const limit = budget && principal ? this.rules.budgets[budget] : 0;
-    if (budget && principal && limit > 0) {
+    const budgeted = this.isBudgeted({ ip, principal, budget, now });
+    if (budgeted && principal && budget) {
       keys.push(redisKeys.budget(principal.tenant, budget, budgetDay(now)));
-      args.push(limit);
+      args.push(this.rules.budgets[budget]);
     }
-    return { keys, args, markers: markers.length, rules: buckets.map(([, rule]) => rule), budgeted: limit > 0 };
+    return { keys, args, markers: markers.length, rules: buckets.map(([, rule]) => rule), budgeted };
   }
 
   /** Counts usage against the tenant's daily budget once the work is done. */

@@ -33,20 +33,28 @@ const revoked = () => new NemoError(ErrorCode.AuthInvalid, 'These credentials ha
  * Asks the gate whether a request may pass, and throws the refusal when it
  * may not. With Redis down the request is refused with 503 (fail closed) or
  * let through (fail open), with revocation then checked in Postgres.
- * Returns undefined when let through without a rate-limit reading.
+ * Returns undefined when let through without a rate-limit reading. A request
+ * covered by a lease is decided at once, without a promise.
  */
-export async function admit(opts: AdmissionOptions, input: Admission, log: WarnLog): Promise<Allowed | undefined> {
+export function admit(
+  opts: AdmissionOptions,
+  input: Admission,
+  log: WarnLog,
+): Allowed | undefined | Promise<Allowed | undefined> {
   const now = (opts.now ?? Date.now)();
-  let decision: GateDecision;
-  try {
-    decision = await opts.gate.check({ ...input, now });
-  } catch (err) {
-    if (opts.failMode === 'closed') throw gateUnavailable(err);
-    log.warn({ err }, 'Rate limiting skipped: Redis unavailable and fail mode is open');
-    if (input.principal && (await opts.revocations.isRevokedInDb(input.principal))) throw revoked();
-    return undefined;
-  }
-  return refuseUnlessAllowed(decision, now);
+  const decision = opts.gate.check({ ...input, now });
+  if (!(decision instanceof Promise)) return refuseUnlessAllowed(decision, now);
+  return decision.then(
+    (decided) => refuseUnlessAllowed(decided, now),
+    (err: unknown) => admitWithoutRedis(opts, input, log, err),
+  );
+}
+
+async function admitWithoutRedis(opts: AdmissionOptions, input: Admission, log: WarnLog, err: unknown) {
+  if (opts.failMode === 'closed') throw gateUnavailable(err);
+  log.warn({ err }, 'Rate limiting skipped: Redis unavailable and fail mode is open');
+  if (input.principal && (await opts.revocations.isRevokedInDb(input.principal))) throw revoked();
+  return undefined;
 }
 
 function refuseUnlessAllowed(decision: GateDecision, now: number): Allowed {
@@ -74,21 +82,26 @@ function refuseUnlessAllowed(decision: GateDecision, now: number): Allowed {
 /** Runs admission for every rate-limited route, after authentication, and sets the RateLimit headers. */
 export const rateLimitPlugin = fp(
   (app: FastifyInstance, opts: AdmissionOptions, done: () => void) => {
-    app.addHook('onRequest', async (request, reply) => {
+    app.addHook('onRequest', (request, reply, next) => {
       const config = request.routeOptions.config;
-      if (config.rateLimit === false || PROBES.has(request.routeOptions.url ?? '')) return;
-      try {
-        const allowed = await admit(
-          opts,
-          { ip: request.ip, principal: request.principal, budget: config.budget },
-          request.log,
-        );
+      if (config.rateLimit === false || PROBES.has(request.routeOptions.url ?? '')) return next();
+      const admitted = (allowed: Allowed | undefined) => {
         if (allowed) setHeaders(reply, allowed.limit, allowed.remaining, Math.ceil(allowed.resetMs / 1000));
-      } catch (err) {
+        next();
+      };
+      const refused = (err: unknown) => {
         const reading = (err as { rateLimit?: { limit: number; remaining: number; resetSeconds: number } }).rateLimit;
         if (reading) setHeaders(reply, reading.limit, reading.remaining, reading.resetSeconds);
-        throw err;
+        next(err as Error);
+      };
+      let outcome: ReturnType<typeof admit>;
+      try {
+        outcome = admit(opts, { ip: request.ip, principal: request.principal, budget: config.budget }, request.log);
+      } catch (err) {
+        return refused(err);
       }
+      if (outcome instanceof Promise) outcome.then(admitted, refused);
+      else admitted(outcome);
     });
     done();
   },
