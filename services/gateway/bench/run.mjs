@@ -23,9 +23,18 @@ async function autocannon(url, headers) {
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
   // A short warm-up first, so both contenders are measured with pools and JIT warm.
   await run('npx', ['autocannon', '-c', String(CONNECTIONS), '-d', '2', ...args.slice(5), url]);
+  // Both servers run in this process, one loaded at a time: its CPU time is the server's.
+  const cpuBefore = process.cpuUsage();
   const { stdout } = await run('npx', ['autocannon', ...args, url], { maxBuffer: 16 * 1024 * 1024 });
+  const cpu = process.cpuUsage(cpuBefore);
   const result = JSON.parse(stdout);
-  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    cpuUs: (cpu.user + cpu.system) / Math.max(1, result.requests.total),
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 async function startGateway({ pool, redis, upstreamUrl }) {
@@ -94,7 +103,8 @@ async function main() {
       gw: () => autocannon(`${ours.url}/api/llm/ping`, { authorization: `Bearer ${ours.token}` }),
     });
     const row = (name, r) =>
-      `${name.padEnd(48)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+      `${name.padEnd(48)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${String(r.p99).padStart(4)} ms   ` +
+      `CPU ${r.cpuUs.toFixed(0).padStart(4)} us/req   non-2xx ${r.non2xx}   errors ${r.errors}`;
     console.log(row('baseline (rate-limit + http-proxy, no auth)', base));
     console.log(row('gateway (JWT + revocation + rate limit + S2S)', gw));
     console.log(`throughput ratio gateway/baseline: ${(gw.rps / base.rps).toFixed(2)}x (target >= 1.5x)`);
