@@ -76,6 +76,21 @@ describe('/api/<service> routing, with a test upstream standing in for the llm s
     await vi.waitFor(() => expect(llm.hungUp.length).toBe(before + 1), { timeout: 2_000 });
   });
 
+  it('abandons a streamed answer when the client hangs up part way', async () => {
+    const client = new AbortController();
+    const res = await fetch(`${url}/api/llm/drip`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: client.signal,
+    });
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value as Uint8Array)).toContain('data: drip');
+    const before = llm.hungUp.filter((path) => path === '/drip').length;
+    client.abort();
+    await vi.waitFor(() => expect(llm.hungUp.filter((path) => path === '/drip')).toHaveLength(before + 1), {
+      timeout: 2_000,
+    });
+  });
+
   it('passes server-sent events through as a stream', async () => {
     const res = await fetch(`${url}/api/llm/v1/chat/completions`, {
       method: 'POST',

@@ -88,6 +88,20 @@ export async function startTestLlm(verifier: S2SVerifier): Promise<TestUpstream>
     reply.raw.write('{"partial": ');
     setImmediate(() => reply.raw.destroy());
   });
+  // An event stream that would drip for 10 s: the gateway relays it as it comes.
+  app.get('/drip', (request, reply) => {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream' });
+    const timer = setInterval(() => reply.raw.write('data: drip\n\n'), 50);
+    setTimeout(() => {
+      clearInterval(timer);
+      reply.raw.end();
+    }, 10_000);
+    request.raw.socket.once('close', () => {
+      clearInterval(timer);
+      if (!reply.raw.writableFinished) hungUp.push('/drip');
+    });
+  });
   // 200 KB: more than the gateway reads whole, so it streams.
   app.get('/large', (_request, reply) => reply.type('text/plain').send('x'.repeat(200 * 1024)));
   app.get('/whoami', (request) => ({ caller: callers.at(-1), requestId: request.headers['x-request-id'] }));
