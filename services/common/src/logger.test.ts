@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import { createLogger, writesAt } from './logger.js';
 
 function capture(): { lines: Record<string, unknown>[]; stream: Writable } {
   const lines: Record<string, unknown>[] = [];
@@ -35,5 +35,12 @@ describe('createLogger', () => {
     for (const secret of ['Bearer abc', 'sid=1', '"k"', '"p"', '"r"']) expect(text).not.toContain(secret);
     expect(text).toContain('ann');
     expect(text).toContain('[Redacted]');
+  });
+
+  it('tells whether a level is written at a setting', () => {
+    expect(writesAt('info', 'info')).toBe(true);
+    expect(writesAt('debug', 'info')).toBe(true);
+    expect(writesAt('warn', 'info')).toBe(false);
+    expect(writesAt('silent', 'fatal')).toBe(false);
   });
 });

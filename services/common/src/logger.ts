@@ -35,3 +35,8 @@ export function createLogger(settings: LoggerSettings): Logger {
 }
 
 export type { Logger };
+
+/** Whether a logger set to `current` writes lines at `level` (pino's level names). */
+export function writesAt(current: string, level: pino.Level): boolean {
+  return (pino.levels.values[current] ?? Infinity) <= pino.levels.values[level]!;
+}

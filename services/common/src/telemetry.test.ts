@@ -1,7 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { trace } from '@opentelemetry/api';
 import { createServiceApp } from './http/service-app.js';
+import './http/tracing.js';
 import { createLogger } from './logger.js';
 import { startTelemetry } from './telemetry.js';
 
@@ -9,6 +11,11 @@ describe('startTelemetry', () => {
   it('stays off without an endpoint', async () => {
     const telemetry = startTelemetry({ service: 'rag', otlpEndpoint: undefined });
     expect(telemetry.enabled).toBe(false);
+    // No SDK, so no span: the app adds no tracing hooks at all.
+    const app = createServiceApp({ service: 'rag', logger: createLogger({ service: 'rag', level: 'silent' }) });
+    app.get('/span', (request) => ({ traced: request.span !== undefined }));
+    expect((await app.inject({ url: '/span' })).json()).toEqual({ traced: false });
+    await app.close();
     await telemetry.shutdown();
   });
 
@@ -28,11 +35,12 @@ describe('startTelemetry', () => {
 
     const telemetry = startTelemetry({ service: 'rag-under-test', otlpEndpoint: endpoint });
     const app = createServiceApp({ service: 'rag', logger: createLogger({ service: 'rag', level: 'silent' }) });
-    app.get('/documents/:id', () => ({ ok: true }));
+    app.get('/documents/:id', (request) => ({ traced: request.span !== undefined }));
     const res = await app.inject({ url: '/documents/7' });
-    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ traced: true });
     await app.close();
     await telemetry.shutdown();
+    trace.disable(); // the SDK stays the global provider otherwise, for later files in this worker
     collector.close();
 
     const traces = received.filter((r) => r.startsWith('/v1/traces'));

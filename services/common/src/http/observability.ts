@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, LogLevel } from 'fastify';
-import { levels } from 'pino';
 import fp from 'fastify-plugin';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { writesAt } from '../logger.js';
 
 /** A dependency check for /ready: resolves when the dependency answers. */
 export type ReadinessCheck = (signal: AbortSignal) => Promise<void>;
@@ -45,9 +45,7 @@ export async function runChecks(
 }
 
 function probeLogLevel(current: string): LogLevel {
-  const rank = levels.values;
-  const quieter = current === 'silent' || (rank[current] ?? 0) > (rank['warn'] ?? 40);
-  return quieter ? (current as LogLevel) : 'warn';
+  return writesAt(current, 'warn') ? 'warn' : (current as LogLevel);
 }
 
 function rejectOnAbort(signal: AbortSignal): Promise<never> {

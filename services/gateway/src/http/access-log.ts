@@ -1,3 +1,4 @@
+import { writesAt } from '@nemo/common';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -9,6 +10,7 @@ import fp from 'fastify-plugin';
 export const accessLogPlugin = fp(
   (app: FastifyInstance, _opts: object, done: () => void) => {
     app.addHook('onResponse', (request, reply, next) => {
+      if (!writesAt(request.log.level, 'info')) return next(); // nothing would be written: build nothing
       const path = request.url.split('?')[0]?.slice(0, 256);
       request.log.info(
         {

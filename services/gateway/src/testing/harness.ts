@@ -1,5 +1,14 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { createLogger, createPgPool, createRedis, keyFromPem, S2SSigner, S2SVerifier, type S2SKey } from '@nemo/common';
+import {
+  createLogger,
+  createPgPool,
+  createRedis,
+  keyFromPem,
+  S2SSigner,
+  S2SVerifier,
+  type LoggerSettings,
+  type S2SKey,
+} from '@nemo/common';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
@@ -19,6 +28,8 @@ export interface HarnessOptions {
   now?: () => number;
   /** Reuse a key, so peers started earlier accept this gateway's tokens. */
   s2sKey?: S2SKey;
+  /** Where log lines go, at info; without it the gateway logs nothing. */
+  logTo?: LoggerSettings['destination'];
 }
 
 export interface Account {
@@ -73,7 +84,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const s2sKey = options.s2sKey ?? (await newS2SKey());
   const deps: GatewayDeps = {
     settings: testSettings({ peers: options.peers ?? {}, ...options.settings }),
-    logger: createLogger({ service: 'gateway', level: 'silent' }),
+    logger: options.logTo
+      ? createLogger({ service: 'gateway', level: 'info', destination: options.logTo })
+      : createLogger({ service: 'gateway', level: 'silent' }),
     pool,
     redis,
     s2s: new S2SSigner({ issuer: 'gateway', key: s2sKey }),
