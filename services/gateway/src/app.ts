@@ -17,7 +17,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { Upstreams } from './proxy/upstreams.js';
 import { webSocketUpgradeHandler } from './proxy/websocket.js';
 import { Gate, type BucketRule, type GateRules } from './rate-limit/gate.js';
-import { admit, rateLimitPlugin, type AdmissionOptions, type FailMode } from './rate-limit/plugin.js';
+import { admissionCounter, admit, rateLimitPlugin, type AdmissionOptions, type FailMode } from './rate-limit/plugin.js';
 import { adminPlatformRoutes } from './routes/admin-platform.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -133,13 +133,15 @@ export async function build(deps: GatewayDeps, svc: GatewayServices = createServ
       trustProxy: (_address, hop) => hop < settings.trustProxyHops,
     },
   });
+  await securityHeaders(app);
+  // app.metrics exists from here: the awaited register loaded the observability plugin.
   const admission: AdmissionOptions = {
     gate: svc.gate,
     revocations: svc.revocations,
     failMode: settings.rateLimit.failMode,
     now: svc.now,
+    record: admissionCounter(app.metrics),
   };
-  await securityHeaders(app);
   await app.register(corsPlugin, { origins: settings.corsOrigins });
   await app.register(authenticatePlugin, { tokens: svc.accessTokens, apiKeys: svc.apiKeyCache });
   await app.register(rateLimitPlugin, admission);

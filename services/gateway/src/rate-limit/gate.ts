@@ -32,7 +32,7 @@ export interface GateRequest {
 }
 
 export type GateDecision =
-  | { kind: 'allowed'; limit: number; remaining: number; resetMs: number }
+  | { kind: 'allowed'; limit: number; remaining: number; resetMs: number; fromLease?: true }
   | { kind: 'limited'; limit: number; waitMs: number }
   | { kind: 'revoked' }
   | { kind: 'budget-spent' };
@@ -82,7 +82,7 @@ export class Gate {
   check(request: GateRequest): GateDecision | Promise<GateDecision> {
     const key = leaseKey(request);
     const leased = this.isBudgeted(request) ? undefined : this.leases.take(key, request.now);
-    return leased ? { kind: 'allowed', ...leased } : this.decide(request, key);
+    return leased ? { kind: 'allowed', ...leased, fromLease: true } : this.decide(request, key);
   }
 
   private async decide(request: GateRequest, key: string): Promise<GateDecision> {
@@ -93,7 +93,7 @@ export class Gate {
       // Another request of this client is already asking: wait for its lease rather than ask twice.
       await renewal.catch(() => undefined);
       const after = this.leases.take(key, request.now);
-      return after ? { kind: 'allowed', ...after } : (await this.ask(plan, request.now, 0)).decision;
+      return after ? { kind: 'allowed', ...after, fromLease: true } : (await this.ask(plan, request.now, 0)).decision;
     }
     const wanted = this.leases.wanted(key, request.now, Math.min(...plan.rules.map((rule) => rule.burst)));
     return this.leases.renew(key, holderOf(request.principal), request.now, () => this.ask(plan, request.now, wanted));

@@ -220,6 +220,16 @@ describe('admission leases, on a Redis of their own so its command counts are th
     expect(statuses.filter((s) => s !== 200).every((s) => s === 429)).toBe(true);
     // Every refusal is decided in Redis; the admissions, one script call each without leases, mostly were not.
     expect(calls - (statuses.length - admitted)).toBeLessThan(admitted / 4);
+    // /metrics tells the same story.
+    const metrics = (await replica.request({ url: '/metrics' })).body;
+    const count = (outcome: string, by: string) =>
+      Number(
+        new RegExp(`^gateway_admissions_total\\{outcome="${outcome}",decided_by="${by}"[^}]*\\} (\\d+)`, 'm').exec(
+          metrics,
+        )?.[1] ?? 0,
+      );
+    expect(count('allowed', 'lease')).toBeGreaterThan(admitted / 2);
+    expect(count('limited', 'redis')).toBe(statuses.length - admitted);
   });
 
   it('end this replica’s leases at once when a credential is revoked here', async () => {

@@ -1,6 +1,7 @@
 import { ErrorCode, NemoError } from '@nemo/common';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import { Counter, type Registry } from 'prom-client';
 import type { Principal } from '../auth/principal.js';
 import type { Revocations } from '../auth/revocations.js';
 import { gateUnavailable, secondsUntilTomorrow, type BudgetKind, type Gate, type GateDecision } from './gate.js';
@@ -13,7 +14,12 @@ export interface AdmissionOptions {
   revocations: Revocations;
   failMode: FailMode;
   now?: () => number;
+  /** Told of every decision: what it was, and whether a lease or Redis made it. */
+  record?: (outcome: Outcome, decidedBy: 'lease' | 'redis') => void;
 }
+
+/** A gate decision, or what happened without one: Redis down, and the request refused or let through. */
+export type Outcome = GateDecision['kind'] | 'unavailable' | 'unchecked';
 
 export interface Admission {
   ip: string;
@@ -43,14 +49,20 @@ export function admit(
 ): Allowed | undefined | Promise<Allowed | undefined> {
   const now = (opts.now ?? Date.now)();
   const decision = opts.gate.check({ ...input, now });
-  if (!(decision instanceof Promise)) return refuseUnlessAllowed(decision, now);
+  if (!(decision instanceof Promise)) return recorded(opts, decision, now);
   return decision.then(
-    (decided) => refuseUnlessAllowed(decided, now),
+    (decided) => recorded(opts, decided, now),
     (err: unknown) => admitWithoutRedis(opts, input, log, err),
   );
 }
 
+function recorded(opts: AdmissionOptions, decision: GateDecision, now: number): Allowed {
+  opts.record?.(decision.kind, decision.kind === 'allowed' && decision.fromLease ? 'lease' : 'redis');
+  return refuseUnlessAllowed(decision, now);
+}
+
 async function admitWithoutRedis(opts: AdmissionOptions, input: Admission, log: WarnLog, err: unknown) {
+  opts.record?.(opts.failMode === 'closed' ? 'unavailable' : 'unchecked', 'redis');
   if (opts.failMode === 'closed') throw gateUnavailable(err);
   log.warn({ err }, 'Rate limiting skipped: Redis unavailable and fail mode is open');
   if (input.principal && (await opts.revocations.isRevokedInDb(input.principal))) throw revoked();
@@ -77,6 +89,17 @@ function refuseUnlessAllowed(decision: GateDecision, now: number): Allowed {
     default:
       return decision;
   }
+}
+
+/** Counts admission decisions on /metrics, as `gateway_admissions_total{outcome, decided_by}`. */
+export function admissionCounter(registry: Registry): NonNullable<AdmissionOptions['record']> {
+  const admissions = new Counter({
+    name: 'gateway_admissions_total',
+    help: 'Rate-limit decisions by outcome, and whether a lease (no Redis round trip) or Redis made them.',
+    labelNames: ['outcome', 'decided_by'] as const,
+    registers: [registry],
+  });
+  return (outcome, decidedBy) => admissions.inc({ outcome, decided_by: decidedBy });
 }
 
 /** Runs admission for every rate-limited route, after authentication, and sets the RateLimit headers. */
