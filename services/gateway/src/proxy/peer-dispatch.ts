@@ -89,7 +89,10 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.signal?.off('abort', this.abandon);
     if (this.stream) this.stream.push(null);
-    else if (this.head) this.resolve({ ...this.head, body: { kind: 'whole', bytes: Buffer.concat(this.chunks) } });
+    else if (this.head) {
+      const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+      this.resolve({ ...this.head, body: { kind: 'whole', bytes } });
+    }
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {

@@ -33,7 +33,7 @@ interface Entry {
   holder: LeaseHolder;
   tokens: number;
   grantedAt: number;
-  /** Admissions asked for since the grant: the size of the next lease. */
+  /** Admissions asked for since the grant: over its age, the client's rate, which sizes the next lease. */
   demand: number;
   reading: Reading;
   renewing: Promise<unknown> | undefined;
@@ -42,8 +42,8 @@ interface Entry {
 /**
  * Admissions taken from Redis in advance, a few at a time, for one client and
  * credential (see ADR 0015). A busy client is then admitted here for most of
- * its requests, with no round trip; a quiet one, or one near its limit, is
- * never leased anything and every request is decided in Redis. Tokens are
+ * its requests, with no round trip; a quiet one, or one with a small burst,
+ * is never leased anything and every request is decided in Redis. Tokens are
  * taken from the buckets before they are handed out, so a lease can make a
  * client wait sooner than it would have, never let it through more often.
  */
