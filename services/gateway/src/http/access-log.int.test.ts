@@ -27,7 +27,7 @@ describe('the access log of a whole gateway', () => {
         user: account.id,
       });
       const all = lines.join('\n');
-      // The login's password and tokens, the query's token and the cookie appear nowhere.
+      // The password, the access token, the query's token and the cookie appear nowhere.
       for (const secret of [account.password, accessToken, 'secret-in-query', 'secret-cookie'])
         expect(all).not.toContain(secret);
     } finally {
