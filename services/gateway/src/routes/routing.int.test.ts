@@ -64,6 +64,13 @@ describe('/api/<service> routing, with a test upstream standing in for the llm s
     expect((await large.text()).length).toBe(200 * 1024);
   });
 
+  it("answers HEAD with the peer's headers and no body", async () => {
+    const res = await fetch(`${url}/api/llm/whoami`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(await res.text()).toBe('');
+  });
+
   it('abandons the upstream call when the client hangs up', async () => {
     const client = new AbortController();
     const call = fetch(`${url}/api/llm/slow`, { headers: { authorization: `Bearer ${token}` }, signal: client.signal });
