@@ -162,6 +162,7 @@ export class SentenceEncoder {
     };
     return fitRunCost(await time(1, 8), await time(8, 32));
   }
+
   dispose(): Promise<void> {
     return this.session.release();
   }

@@ -59,14 +59,12 @@ export class AccessTokens {
   /** The principal of an `Authorization: Bearer` value verified before and not yet expired. */
   known(authorization: string | undefined): Principal | undefined {
     if (authorization === undefined || !authorization.startsWith('Bearer ')) return undefined;
-    const hit = this.cache.get(authorization.slice(7));
-    return hit && hit.expMs > this.now() ? hit.principal : undefined;
+    return this.cached(authorization.slice(7));
   }
 
   async verify(token: string): Promise<Principal> {
-    const hit = this.cache.get(token);
-    if (hit && hit.expMs > this.now()) return hit.principal;
-    if (hit) this.cache.delete(token);
+    const known = this.cached(token);
+    if (known) return known;
     if (token.length > MAX_TOKEN_LENGTH) throw invalid('token too long');
     let payload: JWTPayload;
     try {
@@ -86,6 +84,14 @@ export class AccessTokens {
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear(); // bounded; a miss costs one verification
     this.cache.set(token, { principal, expMs: (payload.exp ?? 0) * 1000 });
     return principal;
+  }
+
+  /** A verified token's principal while it is unexpired; an expired entry is dropped. */
+  private cached(token: string): Principal | undefined {
+    const hit = this.cache.get(token);
+    if (hit && hit.expMs > this.now()) return hit.principal;
+    if (hit) this.cache.delete(token);
+    return undefined;
   }
 }
 
