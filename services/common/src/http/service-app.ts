@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { s2sAuthPlugin } from '../auth/s2s-plugin.js';
 import type { S2SVerifier } from '../auth/s2s-token.js';
 import { errorHandlerPlugin } from './error-handler.js';
+import { lazyRequestLogger } from './request-logger.js';
 import { tracingPlugin } from './tracing.js';
 import { observabilityPlugin, type ReadinessCheck } from './observability.js';
 
@@ -37,6 +38,7 @@ export function createServiceApp(options: ServiceAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
     ...options.server,

@@ -61,17 +61,51 @@ export function helmetHeaders(options: Readonly<HelmetOptions> = HELMET_OPTIONS)
   return { set, removed };
 }
 
-/** Sets helmet's headers on every response, including errors and 404s. */
-export async function securityHeaders(app: FastifyInstance): Promise<void> {
-  await app.register(helmetPlugin, helmetHeaders());
+/**
+ * What API answers get: the OWASP REST set. JSON, event streams, plain text
+ * and raw bytes are never rendered as a page (nosniff sees to that), so
+ * helmet's document-only headers (COOP, Referrer-Policy, Origin-Agent-Cluster
+ * and the legacy X-* ones) would do nothing but make every answer ~600 bytes
+ * longer; their CSP is the strictest there is instead of the web UI's.
+ */
+export function apiHeaders(document: HelmetHeaders = helmetHeaders()): HelmetHeaders {
+  const hsts = document.set['strict-transport-security'];
+  return {
+    set: {
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      ...(hsts ? { 'strict-transport-security': hsts } : {}),
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'cross-origin-resource-policy': 'same-origin',
+      // Answers carry tokens and users' data: no cache keeps them unless the route says so.
+      'cache-control': 'no-store',
+    },
+    removed: document.removed,
+  };
 }
 
-const helmetPlugin = fp(
-  (app: FastifyInstance, { set, removed }: HelmetHeaders, done: () => void) => {
-    app.addHook('onRequest', (_request, reply, next) => {
-      void reply.headers(set);
+/** Content types a browser never runs or renders as a page; anything else (a missing type too) is a document. */
+const API_CONTENT_TYPE =
+  /^(?:application\/(?:[\w.-]+\+)?json|text\/event-stream|text\/plain|application\/octet-stream)\b/i;
+
+/**
+ * Sets the security headers on every response, errors and 404s included:
+ * helmet's set with the web UI's CSP on documents, the API set on the rest.
+ * A header the route set itself (the docs UI's CSP, a peer's Cache-Control) wins.
+ */
+export async function securityHeaders(app: FastifyInstance): Promise<void> {
+  const document = helmetHeaders();
+  await app.register(securityHeadersPlugin, { document, api: apiHeaders(document) });
+}
+
+const securityHeadersPlugin = fp(
+  (app: FastifyInstance, policy: { document: HelmetHeaders; api: HelmetHeaders }, done: () => void) => {
+    app.addHook('onSend', (_request, reply, payload, next) => {
+      const type = reply.getHeader('content-type');
+      const { set, removed } = typeof type === 'string' && API_CONTENT_TYPE.test(type) ? policy.api : policy.document;
+      for (const name in set) if (!reply.hasHeader(name)) void reply.header(name, set[name]);
       for (const name of removed) reply.raw.removeHeader(name);
-      next();
+      next(null, payload);
     });
     done();
   },
