@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { trace } from '@opentelemetry/api';
 import { createServiceApp } from './http/service-app.js';
-import './http/tracing.js';
+import { injectTraceHeaders } from './http/tracing.js';
 import { createLogger } from './logger.js';
 import { startTelemetry } from './telemetry.js';
 
@@ -13,8 +13,12 @@ describe('startTelemetry', () => {
     expect(telemetry.enabled).toBe(false);
     // No SDK, so no span: the app adds no tracing hooks at all.
     const app = createServiceApp({ service: 'rag', logger: createLogger({ service: 'rag', level: 'silent' }) });
-    app.get('/span', (request) => ({ traced: request.span !== undefined }));
-    expect((await app.inject({ url: '/span' })).json()).toEqual({ traced: false });
+    app.get('/span', (request) => {
+      const outgoing: Record<string, string> = {};
+      injectTraceHeaders(outgoing);
+      return { traced: request.span !== undefined, outgoing };
+    });
+    expect((await app.inject({ url: '/span' })).json()).toEqual({ traced: false, outgoing: {} });
     await app.close();
     await telemetry.shutdown();
   });
@@ -35,9 +39,20 @@ describe('startTelemetry', () => {
 
     const telemetry = startTelemetry({ service: 'rag-under-test', otlpEndpoint: endpoint });
     const app = createServiceApp({ service: 'rag', logger: createLogger({ service: 'rag', level: 'silent' }) });
-    app.get('/documents/:id', (request) => ({ traced: request.span !== undefined }));
+    app.get('/documents/:id', (request) => {
+      // Calls made while serving the request carry its trace on to the next service.
+      const outgoing: Record<string, string> = {};
+      injectTraceHeaders(outgoing);
+      return {
+        traced: request.span !== undefined,
+        traceparent: outgoing.traceparent,
+        traceId: request.span?.spanContext().traceId,
+      };
+    });
     const res = await app.inject({ url: '/documents/7' });
-    expect(res.json()).toEqual({ traced: true });
+    const body = res.json<{ traced: boolean; traceparent: string; traceId: string }>();
+    expect(body.traced).toBe(true);
+    expect(body.traceparent).toMatch(new RegExp(`^00-${body.traceId}-[0-9a-f]{16}-01$`));
     await app.close();
     await telemetry.shutdown();
     trace.disable(); // the SDK stays the global provider otherwise, for later files in this worker

@@ -67,5 +67,7 @@ export const tracingPlugin = fp(
 
 /** Adds traceparent/tracestate for the active span to outgoing headers. */
 export function injectTraceHeaders(headers: Record<string, string>): void {
+  // Without an SDK there is no span to pass on, and inject would still walk the API's no-op layers.
+  if (!tracingStarted()) return;
   propagation.inject(context.active(), headers);
 }
