@@ -65,7 +65,7 @@ export function helmetHeaders(options: Readonly<HelmetOptions> = HELMET_OPTIONS)
  * What API answers get: the OWASP REST set. JSON, event streams, plain text
  * and raw bytes are never rendered as a page (nosniff sees to that), so
  * helmet's document-only headers (COOP, Referrer-Policy, Origin-Agent-Cluster
- * and the legacy X-* ones) would do nothing but make every answer ~600 bytes
+ * and the legacy X-* ones) would do nothing but make every answer ~400 bytes
  * longer; their CSP is the strictest there is instead of the web UI's.
  */
 export function apiHeaders(document: HelmetHeaders = helmetHeaders()): HelmetHeaders {
