@@ -37,6 +37,9 @@ async function throughput(call: (t: string) => Promise<unknown>, callers: number
   return total / ((performance.now() - started) / 1000);
 }
 
+/** Texts per timed run: about a second of work, so a moment of load from elsewhere cannot decide a ratio. */
+const TEXTS_PER_RUN = 512;
+
 /** Alternates raw and ours, four rounds per caller count, and keeps each one's best: load from other processes then hits both alike. */
 async function compare(
   what: string,
@@ -50,9 +53,9 @@ async function compare(
     for (let round = 0; round < 4; round++) {
       // Each goes first in half the rounds, as in benchLlm.
       const first = round % 2 === 0;
-      if (first) r = Math.max(r, await throughput(raw, callers, 128));
-      o = Math.max(o, await throughput(ours, callers, 128));
-      if (!first) r = Math.max(r, await throughput(raw, callers, 128));
+      if (first) r = Math.max(r, await throughput(raw, callers, TEXTS_PER_RUN));
+      o = Math.max(o, await throughput(ours, callers, TEXTS_PER_RUN));
+      if (!first) r = Math.max(r, await throughput(raw, callers, TEXTS_PER_RUN));
     }
     report(`${what}, ${callers} caller${callers > 1 ? 's' : ''} (best of 4)`, o, r, 'texts/s');
   }
