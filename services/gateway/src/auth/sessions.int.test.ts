@@ -37,6 +37,22 @@ describe('sessions on the real PostgreSQL and Redis of this run', () => {
     expect(rows[0]?.live).toBe('0');
   });
 
+  it('answers with tokens are never cached (RFC 6749 5.1), and say so with the API header set', async () => {
+    const account = await h.createUser();
+    const login = await h.request({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { username: account.username, password: account.password },
+    });
+    expect(login.statusCode).toBe(200);
+    const rotated = await refresh(login.json<{ refreshToken: string }>().refreshToken);
+    for (const res of [login, rotated]) {
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
   it('stores refresh tokens and API keys only as hashes', async () => {
     const account = await h.createUser();
     const { accessToken, refreshToken } = await h.login(account);
