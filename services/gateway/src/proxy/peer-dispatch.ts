@@ -1,5 +1,4 @@
-import type { EventEmitter } from 'node:events';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { errors, type Dispatcher } from 'undici';
 
@@ -29,15 +28,16 @@ export class BodyBrokenOff extends Error {
 /**
  * One call through undici's dispatcher. Resolves at the answer's headers
  * with a stream, or at its end with the whole body (see WHOLE_BODY_LIMIT).
- * `signal` emitting 'abort' abandons the call.
+ * The call is abandoned if `client` (the response of the request it serves)
+ * closes unfinished: the client hung up.
  */
 export function dispatchToPeer(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  signal: EventEmitter | undefined,
+  client: ServerResponse | undefined,
 ): Promise<PeerAnswer> {
   return new Promise((resolve, reject) => {
-    dispatcher.dispatch(options, new AnswerHandler(resolve, reject, signal));
+    dispatcher.dispatch(options, new AnswerHandler(resolve, reject, client));
   });
 }
 
@@ -52,17 +52,19 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   private head: Omit<PeerAnswer, 'body'> | undefined;
   private chunks: Buffer[] = [];
   private stream: Readable | undefined;
-  private readonly abandon = () => this.controller?.abort(new errors.RequestAbortedError());
+  private readonly abandon = () => {
+    if (!this.client?.writableFinished) this.controller?.abort(new errors.RequestAbortedError());
+  };
 
   constructor(
     private readonly resolve: (answer: PeerAnswer) => void,
     private readonly reject: (err: Error) => void,
-    private readonly signal: EventEmitter | undefined,
+    private readonly client: ServerResponse | undefined,
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    this.signal?.once('abort', this.abandon);
+    this.client?.once('close', this.abandon);
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
@@ -87,7 +89,7 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.signal?.off('abort', this.abandon);
+    this.client?.off('close', this.abandon);
     if (this.stream) this.stream.push(null);
     else if (this.head) {
       const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
@@ -96,7 +98,7 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    this.signal?.off('abort', this.abandon);
+    this.client?.off('close', this.abandon);
     if (this.stream) this.stream.destroy(err);
     else this.reject(this.head ? new BodyBrokenOff(err) : err);
   }

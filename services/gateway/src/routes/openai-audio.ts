@@ -5,7 +5,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FormData } from 'undici';
 import { bodyText } from '../proxy/peer-dispatch.js';
 import { passedHeaders } from '../proxy/relay.js';
-import { clientGone } from '../proxy/upstreams.js';
 import { errorResponses } from '../schemas.js';
 import type { GatewayServices } from '../services.js';
 import { charge, safeJson } from './openai-shared.js';
@@ -65,7 +64,7 @@ async function transcribe(request: FastifyRequest, reply: FastifyReply, svc: Gat
     path: '/v1/audio/transcriptions',
     body: form,
     timeoutMs: svc.timeouts.generationMs,
-    signal: clientGone(reply),
+    client: reply.raw,
   });
   const text = await bodyText(res.body);
   if (res.status < 300) charge(request, svc, 'audio-seconds', audioSeconds(text, res.headers));

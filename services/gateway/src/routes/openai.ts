@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bodyText, streamOf } from '../proxy/peer-dispatch.js';
 import { passedHeaders, relay } from '../proxy/relay.js';
 import { meterStream, tokensOf } from '../proxy/usage-meter.js';
-import { clientGone, type UpstreamResponse } from '../proxy/upstreams.js';
+import type { UpstreamResponse } from '../proxy/upstreams.js';
 import { ChatCompletionBody, EmbeddingsBody, errorResponses } from '../schemas.js';
 import type { GatewayServices } from '../services.js';
 import { audioRoutes } from './openai-audio.js';
@@ -70,7 +70,7 @@ async function forwardJson(
     body: JSON.stringify(request.body),
     headers: { 'content-type': 'application/json', accept: request.headers.accept ?? 'application/json' },
     timeoutMs: target.service === 'llm' ? svc.timeouts.generationMs : svc.timeouts.defaultMs,
-    signal: clientGone(reply),
+    client: reply.raw,
   });
 }
 

@@ -3,7 +3,6 @@ import { badRequest, ErrorCode, NemoError } from '@nemo/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PEER_SERVICES, type PeerService } from '../config.js';
 import { limitStream, tooLarge } from '../proxy/body-limit.js';
-import { clientGone } from '../proxy/upstreams.js';
 import { forwardedRequestHeaders, relay } from '../proxy/relay.js';
 import type { ServiceParams } from '../schemas.js';
 import type { GatewayServices } from '../services.js';
@@ -37,7 +36,7 @@ export async function serviceProxyRoutes(app: FastifyInstance, svc: GatewayServi
           body: bodyOf(request),
           headers: forwardedRequestHeaders(request.headers),
           timeoutMs: GENERATING.has(service) ? svc.timeouts.generationMs : svc.timeouts.defaultMs,
-          signal: clientGone(reply),
+          client: reply.raw,
         });
         return relay(reply, res);
       },
