@@ -41,9 +41,13 @@ export function dispatchToPeer(
   });
 }
 
+/** A server-sent event stream: never collected whole, and relayed unbuffered. */
+export const isEventStream = (headers: Readonly<Record<string, string | string[] | undefined>>): boolean =>
+  String(headers['content-type'] ?? '').startsWith('text/event-stream');
+
 const wantsWhole = (headers: IncomingHttpHeaders): boolean => {
   const declared = headers['content-length'];
-  if (declared === undefined || String(headers['content-type']).startsWith('text/event-stream')) return false;
+  if (declared === undefined || isEventStream(headers)) return false;
   return Number(declared) <= WHOLE_BODY_LIMIT;
 };
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import { payloadOf } from './peer-dispatch.js';
+import { isEventStream, payloadOf } from './peer-dispatch.js';
 import type { UpstreamResponse } from './upstreams.js';
 
 /** Response headers a peer may set for the client; everything else (hop-by-hop, cookies, server banners) stays behind. */
@@ -33,7 +33,7 @@ export function relay(
   body: Buffer | Readable = payloadOf(res.body),
 ): FastifyReply {
   const headers = passedHeaders(res.headers);
-  if (headers['content-type']?.startsWith('text/event-stream')) {
+  if (isEventStream(headers)) {
     // Ask reverse proxies (ingress-nginx) not to buffer the stream.
     headers['x-accel-buffering'] = 'no';
     delete headers['content-length'];

@@ -3,7 +3,7 @@ import { ErrorCode, NemoError } from '@nemo/common';
 import type { Redis } from 'ioredis';
 import type { Principal } from '../auth/principal.js';
 import { redisKeys } from './keys.js';
-import { AdmissionLeases, type Granted, type LeaseHolder } from './leases.js';
+import { AdmissionLeases, type Granted, type LeaseHolder, type Reading } from './leases.js';
 import { ScriptBatcher } from './script-batcher.js';
 
 const GATE_SCRIPT = readFileSync(new URL('../../lua/gate.lua', import.meta.url), 'utf8');
@@ -56,6 +56,8 @@ const leaseKey = ({ ip, principal }: GateRequest): string =>
 const holderOf = (principal: Principal | undefined): LeaseHolder =>
   principal ? { userId: principal.userId, sessionId: principal.sessionId, apiKeyId: principal.apiKeyId } : {};
 
+const fromLease = (reading: Reading): GateDecision => ({ kind: 'allowed', ...reading, fromLease: true });
+
 /** The UTC day a budget counts against. */
 export const budgetDay = (now: number): string => new Date(now).toISOString().slice(0, 10);
 
@@ -82,7 +84,7 @@ export class Gate {
   check(request: GateRequest): GateDecision | Promise<GateDecision> {
     const key = leaseKey(request);
     const leased = this.isBudgeted(request) ? undefined : this.leases.take(key, request.now);
-    return leased ? { kind: 'allowed', ...leased, fromLease: true } : this.decide(request, key);
+    return leased ? fromLease(leased) : this.decide(request, key);
   }
 
   private async decide(request: GateRequest, key: string): Promise<GateDecision> {
@@ -93,7 +95,7 @@ export class Gate {
       // Another request of this client is already asking: wait for its lease rather than ask twice.
       await renewal.catch(() => undefined);
       const after = this.leases.take(key, request.now);
-      return after ? { kind: 'allowed', ...after, fromLease: true } : (await this.ask(plan, request.now, 0)).decision;
+      return after ? fromLease(after) : (await this.ask(plan, request.now, 0)).decision;
     }
     const wanted = this.leases.wanted(key, request.now, Math.min(...plan.rules.map((rule) => rule.burst)));
     return this.leases.renew(key, holderOf(request.principal), request.now, () => this.ask(plan, request.now, wanted));

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { bodyText, streamOf } from '../proxy/peer-dispatch.js';
+import { bodyText, isEventStream, streamOf } from '../proxy/peer-dispatch.js';
 import { passedHeaders, relay } from '../proxy/relay.js';
 import { meterStream, tokensOf } from '../proxy/usage-meter.js';
 import type { UpstreamResponse } from '../proxy/upstreams.js';
@@ -76,9 +76,8 @@ async function forwardJson(
 
 /** Streams go straight through with a meter; whole answers are read once to count their usage. */
 async function answer(reply: FastifyReply, res: UpstreamResponse, onUsage: (tokens: number) => void) {
-  const type = String(res.headers['content-type'] ?? '');
-  if (type.startsWith('text/event-stream')) return relay(reply, res, meterStream(streamOf(res.body), onUsage));
+  if (isEventStream(res.headers)) return relay(reply, res, meterStream(streamOf(res.body), onUsage));
   const text = await bodyText(res.body);
-  if (res.status < 300 && type.includes('json')) onUsage(tokensOf(safeJson(text)));
+  if (res.status < 300 && String(res.headers['content-type'] ?? '').includes('json')) onUsage(tokensOf(safeJson(text)));
   return reply.code(res.status).headers(passedHeaders(res.headers)).send(text);
 }

@@ -93,12 +93,10 @@ export async function startTestLlm(verifier: S2SVerifier): Promise<TestUpstream>
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream' });
     const timer = setInterval(() => reply.raw.write('data: drip\n\n'), 50);
-    setTimeout(() => {
-      clearInterval(timer);
-      reply.raw.end();
-    }, 10_000);
+    const end = setTimeout(() => reply.raw.end(), 10_000);
     request.raw.socket.once('close', () => {
       clearInterval(timer);
+      clearTimeout(end);
       if (!reply.raw.writableFinished) hungUp.push('/drip');
     });
   });
