@@ -71,6 +71,14 @@ stop_all() {
   rm -f "$state"/pids/*.pid
 }
 
+# alive PID: the process exists and has not exited (a zombie has).
+alive() {
+  local stat
+  { stat=$(<"/proc/$1/stat"); } 2>/dev/null || return 1
+  stat=${stat##*) }
+  [[ ${stat:0:1} != Z ]]
+}
+
 alive_any() {
   local pid
   for pid in "$@"; do kill -0 "$pid" 2>/dev/null && return 0; done

@@ -144,21 +144,21 @@ CONTROL_PLANE_GOGC=${NEMO_CLUSTER_GOGC:-400}
 # fd 8 (the state dir lock) is closed for it: a long-lived component holding
 # the lock would make every later `up` on this state dir wait forever.
 start() {
-  local name=$1 pid i; shift
+  local name=$1; shift
   GOGC="$CONTROL_PLANE_GOGC" setsid "$BIN/$name" "$@" >"$STATE/logs/$name.log" 2>&1 </dev/null 8>&- &
-  pid=$!
-  echo "$pid" >"$STATE/pids/$name.pid"
-  # pid_of knows a component by its command line. Between fork and exec the
-  # child still shows this script's, and on a loaded machine a readiness check
-  # in that instant took it for dead: wait for the exec. 1 s was not enough
-  # when the browser tests' \`npm start\` loaded models at the same moment (the
-  # kube-apiserver binary is over 100 MB), so allow 15 s; it returns as soon
-  # as the exec is done.
-  for ((i = 0; i < 750; i++)); do
-    pid_of "$STATE" "$name" >/dev/null || { kill -0 "$pid" 2>/dev/null && sleep 0.02 && continue; }
-    break
-  done
-  log "started $name (pid $pid)"
+  echo "$!" >"$STATE/pids/$name.pid"
+  log "started $name (pid $!)"
+}
+
+# running NAME: the component this script started is still alive. During
+# startup it is judged by its pid, not by pid_of's command-line match: while
+# the kernel execs setsid's target (a 100+ MB binary) /proc/PID/cmdline reads
+# empty, and a check landing in that window took a live component for dead.
+# The pid cannot have been recycled yet; it was handed out seconds ago.
+running() {
+  local pid
+  { pid=$(<"$STATE/pids/$1.pid"); } 2>/dev/null || return 1
+  alive "$pid"
 }
 
 # fail_component NAME: reports a component that died, with its log tail.
@@ -175,7 +175,7 @@ wait_until() {
   local name=$1 what=$2; shift 2
   local deadline=$((SECONDS + READY_TIMEOUT))
   until "$@" >/dev/null 2>&1; do
-    pid_of "$STATE" "$name" >/dev/null || fail_component "$name"
+    running "$name" || fail_component "$name"
     if ((SECONDS > deadline)); then
       log "timed out after ${READY_TIMEOUT}s waiting for $what; last 40 lines of $name.log:"
       tail -n 40 "$STATE/logs/$name.log" >&2 || true
@@ -374,7 +374,7 @@ main() {
   kubectl_admin apply -f "$CLUSTER_DIR/nodes.yaml" >&2
   wait_nodes_ready
   wait_default_service_account
-  pid_of "$STATE" kwok >/dev/null || fail_component kwok
+  running kwok || fail_component kwok
 
   touch "$STATE/.ready"
   log "cluster ready in $((SECONDS - start_time))s (state: $STATE)"
