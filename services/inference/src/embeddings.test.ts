@@ -6,7 +6,6 @@ import { modelsDir } from './catalog.js';
 import { DEFAULT_EMBEDDING_MODEL, embeddingsLoader, startEmbeddings, type EmbeddingServer } from './embeddings.js';
 import { auc } from './metrics.js';
 import { ModelFileError } from './model-file.js';
-import { planCalls } from './padding-plan.js';
 import { SentenceEncoder, cosine } from './sentence-encoder.js';
 import reference from './testdata/minilm-reference.json' with { type: 'json' };
 import { relatedPairs, unrelatedPairs } from './testdata/sentence-pairs.js';
@@ -26,19 +25,20 @@ describe('embeddings on all-MiniLM-L6-v2 (real weights)', { timeout: 60_000 }, (
     await encoder.dispose();
   });
 
-  it('splits a batch of mixed lengths into cheaper calls without changing any vector', async () => {
-    const encoder = await SentenceEncoder.load(DEFAULT_EMBEDDING_MODEL);
+  it('packs a batch of mixed lengths into shared rows, and each text keeps the vector the exported graph gives it alone', async () => {
+    const [encoder, exported] = await Promise.all([
+      SentenceEncoder.load(DEFAULT_EMBEDDING_MODEL),
+      SentenceEncoder.load(DEFAULT_EMBEDDING_MODEL, { pack: false }),
+    ]);
+    expect([encoder.packed, exported.packed]).toEqual([true, false]);
     const long = 'The quarterly report covers revenue, churn, hiring and the roadmap in detail. '.repeat(12);
-    const texts = [...relatedPairs.slice(0, 7).map(([a]) => a), long];
-    const lengths = texts.map((t) => encoder.tokens.ids(t).length);
-    // The long text alone in its call beats padding seven short ones to 128 tokens.
-    expect(planCalls(lengths, encoder.runCost).length).toBeGreaterThan(1);
+    const texts = [...relatedPairs.slice(0, 20).map(([a]) => a), long, 'Hi.', long.slice(0, 200)];
     const together = await encoder.run(texts);
     for (const [i, text] of texts.entries()) {
-      const [alone] = await encoder.run([text]);
+      const [alone] = await exported.run([text]);
       expect(Math.max(...alone!.map((v, d) => Math.abs(v - together[i]![d]!)))).toBeLessThan(1e-5);
     }
-    await encoder.dispose();
+    await Promise.all([encoder.dispose(), exported.dispose()]);
   });
 
   it('matches the reference embeddings for 3 sentences to 1e-4', async () => {

@@ -2,7 +2,7 @@ import type { BatcherOptions } from './batcher.js';
 import { emotionPrototypes, type EmotionLabel } from './emotion-prototypes.js';
 import { DEFAULT_EMBEDDING_MODEL, versionOf, type ServeOptions } from './embeddings.js';
 import { ModelServer, type BatchModel, type Loader } from './model-server.js';
-import { SentenceEncoder, cosine } from './sentence-encoder.js';
+import { SentenceEncoder, cosine, type EncoderOptions } from './sentence-encoder.js';
 
 export interface EmotionResult {
   readonly label: EmotionLabel;
@@ -27,7 +27,7 @@ export class EmotionClassifier implements BatchModel<string, EmotionResult> {
     private readonly centroids: readonly (readonly [EmotionLabel, Float32Array])[],
   ) {}
 
-  static async load(base = DEFAULT_EMBEDDING_MODEL, options: ServeOptions = {}): Promise<EmotionClassifier> {
+  static async load(base = DEFAULT_EMBEDDING_MODEL, options: EncoderOptions = {}): Promise<EmotionClassifier> {
     const encoder = await SentenceEncoder.load(base, options);
     const centroids: [EmotionLabel, Float32Array][] = [];
     for (const [label, texts] of Object.entries(emotionPrototypes) as [EmotionLabel, readonly string[]][]) {

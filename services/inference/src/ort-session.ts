@@ -16,15 +16,17 @@ export function runtimeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Run
   return threads > 0 ? { provider, intraOpThreads: threads } : { provider };
 }
 
-/** An onnxruntime-node session on a file that was already verified. */
-export function createSession(file: string, options: RuntimeOptions = {}): Promise<ort.InferenceSession> {
+/** An onnxruntime-node session on a verified model file, or on the bytes of one. */
+export function createSession(model: string | Uint8Array, options: RuntimeOptions = {}): Promise<ort.InferenceSession> {
   const providers = options.provider === ExecutionProvider.Cuda ? ['cuda', 'cpu'] : ['cpu'];
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: providers,
     graphOptimizationLevel: 'all',
   };
   if (options.intraOpThreads) sessionOptions.intraOpNumThreads = options.intraOpThreads;
-  return ort.InferenceSession.create(file, sessionOptions);
+  return typeof model === 'string'
+    ? ort.InferenceSession.create(model, sessionOptions)
+    : ort.InferenceSession.create(model, sessionOptions);
 }
 
 export { ort };
