@@ -6,7 +6,6 @@ import {
   type ChatHistoryItem,
   type Llama,
   type LlamaContext,
-  type LlamaContextSequence,
   type LlamaModel,
   type LlamaText,
 } from 'node-llama-cpp';
@@ -86,8 +85,9 @@ export function chatHistory(messages: readonly ChatMessage[]): ChatHistoryItem[]
  * queue and are refused with a clear error when it is full.
  */
 export class ChatModel {
-  private readonly free: LlamaContextSequence[];
-  private readonly waiting: ((seq: LlamaContextSequence) => void)[] = [];
+  /** One completion per context sequence, kept for the model's life like the sequence itself. */
+  private readonly free: LlamaCompletion[];
+  private readonly waiting: ((completion: LlamaCompletion) => void)[] = [];
   private readonly template = new GemmaChatWrapper();
 
   readonly resolved: ResolvedModel;
@@ -104,7 +104,10 @@ export class ChatModel {
       context: this.context,
       maxQueue: this.maxQueue,
     } = parts);
-    this.free = Array.from({ length: this.context.totalSequences }, () => this.context.getSequence());
+    this.free = Array.from(
+      { length: this.context.totalSequences },
+      () => new LlamaCompletion({ contextSequence: this.context.getSequence() }),
+    );
   }
 
   static async load(name = DEFAULT_CHAT_MODEL, options: LlmOptions = {}): Promise<ChatModel> {
@@ -132,11 +135,11 @@ export class ChatModel {
   }
 
   async complete(prompt: string | LlamaText, options: GenerateOptions): Promise<Generation> {
-    const seq = await this.acquire();
+    const completion = await this.acquire();
     try {
-      return await generate(seq, prompt, options);
+      return await generate(completion, prompt, options);
     } finally {
-      this.release(seq);
+      this.release(completion);
     }
   }
 
@@ -166,53 +169,48 @@ export class ChatModel {
     return this.template.generateContextState({ chatHistory: chatHistory(messages) }).contextText;
   }
 
-  private acquire(): Promise<LlamaContextSequence> {
-    const seq = this.free.pop();
-    if (seq) return Promise.resolve(seq);
+  private acquire(): Promise<LlamaCompletion> {
+    const completion = this.free.pop();
+    if (completion) return Promise.resolve(completion);
     if (this.waiting.length >= this.maxQueue) return Promise.reject(queueFullError('chat', this.maxQueue));
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  private release(seq: LlamaContextSequence): void {
+  private release(completion: LlamaCompletion): void {
     const next = this.waiting.shift();
-    if (next) next(seq);
-    else this.free.push(seq);
+    if (next) next(completion);
+    else this.free.push(completion);
   }
 }
 
 async function generate(
-  seq: LlamaContextSequence,
+  completion: LlamaCompletion,
   prompt: string | LlamaText,
   options: GenerateOptions,
 ): Promise<Generation> {
   const started = performance.now();
   let first = 0;
   let tokens = 0;
-  const completion = new LlamaCompletion({ contextSequence: seq });
-  try {
-    const res = await completion.generateCompletionWithMeta(prompt, {
-      maxTokens: options.maxTokens,
-      temperature: options.temperature ?? 0,
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-      ...(options.topP === undefined ? {} : { topP: options.topP }),
-      ...(options.signal ? { signal: options.signal, stopOnAbortSignal: true } : {}),
-      ...(options.stop?.length ? { customStopTriggers: options.stop } : {}),
-      onToken: (t) => {
-        if (tokens === 0) first = performance.now();
-        tokens += t.length;
-        options.onToken?.(t.length);
-      },
-      ...(options.onText ? { onTextChunk: options.onText } : {}),
-    });
-    const totalMs = performance.now() - started;
-    return {
-      text: res.response,
-      tokens,
-      stopReason: stopReasons[res.metadata.stopReason] ?? 'eos',
-      ttftMs: first ? first - started : totalMs,
-      totalMs,
-    };
-  } finally {
-    completion.dispose({ disposeSequence: false });
-  }
+  const res = await completion.generateCompletionWithMeta(prompt, {
+    maxTokens: options.maxTokens,
+    temperature: options.temperature ?? 0,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.topP === undefined ? {} : { topP: options.topP }),
+    ...(options.signal ? { signal: options.signal, stopOnAbortSignal: true } : {}),
+    ...(options.stop?.length ? { customStopTriggers: options.stop } : {}),
+    onToken: (t) => {
+      if (tokens === 0) first = performance.now();
+      tokens += t.length;
+      options.onToken?.(t.length);
+    },
+    ...(options.onText ? { onTextChunk: options.onText } : {}),
+  });
+  const totalMs = performance.now() - started;
+  return {
+    text: res.response,
+    tokens,
+    stopReason: stopReasons[res.metadata.stopReason] ?? 'eos',
+    ttftMs: first ? first - started : totalMs,
+    totalMs,
+  };
 }
