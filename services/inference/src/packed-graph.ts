@@ -1,4 +1,4 @@
-import { concat, fields, lenField, strings, text, varintField, type Field } from './protobuf-wire.js';
+import { fields, lenField, strings, text, varintField, type Field } from './protobuf-wire.js';
 
 /**
  * Rewrites a BERT-family ONNX export (as exported from Hugging Face) so that
@@ -28,6 +28,8 @@ const ElemType = { Float: 1, Int64: 7 } as const;
 
 interface GraphNode {
   readonly field: Field;
+  /** The node's own fields, parsed once. */
+  readonly parts: readonly Field[];
   readonly inputs: string[];
   readonly outputs: string[];
   readonly op: string;
@@ -45,7 +47,7 @@ export function packedModel(model: Uint8Array): Uint8Array | undefined {
   const graph = top.find((f) => f.no === Model.Graph);
   const rewritten = graph && packedGraph(graph.body);
   if (!rewritten) return undefined;
-  return concat(top.map((f) => (f === graph ? lenField(Model.Graph, rewritten) : f.raw)));
+  return Buffer.concat(top.map((f) => (f === graph ? lenField(Model.Graph, rewritten) : f.raw)));
 }
 
 function packedGraph(body: Uint8Array): Uint8Array | undefined {
@@ -76,7 +78,7 @@ function packedGraph(body: Uint8Array): Uint8Array | undefined {
     if (f.no === Graph.ValueInfo) return produced.has(nameOf(f, ValueInfo.Name)) ? [f.raw] : [];
     return [f.raw];
   };
-  return concat([
+  return Buffer.concat([
     ...live.map((n) => encodeNode(n, rename)),
     ...graph.flatMap(keep),
     lenField(
@@ -88,12 +90,13 @@ function packedGraph(body: Uint8Array): Uint8Array | undefined {
 }
 
 function parseNode(field: Field): GraphNode {
-  const f = fields(field.body);
+  const parts = fields(field.body);
   return {
     field,
-    inputs: strings(f, Node.Input),
-    outputs: strings(f, Node.Output),
-    op: strings(f, Node.OpType)[0] ?? '',
+    parts,
+    inputs: strings(parts, Node.Input),
+    outputs: strings(parts, Node.Output),
+    op: strings(parts, Node.OpType)[0] ?? '',
   };
 }
 
@@ -136,16 +139,18 @@ function liveNodes(nodes: readonly GraphNode[], outputs: readonly (string | unde
 }
 
 function encodeNode(node: GraphNode, rename: ReadonlyMap<string, string>): Uint8Array {
-  if (!fields(node.field.body).some((f) => f.no === Node.Input && rename.has(text(f)))) return node.field.raw;
-  const parts = fields(node.field.body).map((f) =>
-    f.no === Node.Input && rename.has(text(f)) ? lenField(Node.Input, rename.get(text(f)) as string) : f.raw,
-  );
-  return lenField(Graph.Node, concat(parts));
+  const renamed = (f: Field) => (f.no === Node.Input ? rename.get(text(f)) : undefined);
+  if (!node.parts.some(renamed)) return node.field.raw;
+  const parts = node.parts.map((f) => {
+    const name = renamed(f);
+    return name === undefined ? f.raw : lenField(Node.Input, name);
+  });
+  return lenField(Graph.Node, Buffer.concat(parts));
 }
 
 /** ValueInfoProto for a tensor input: TypeProto.tensor_type { elem_type, shape { dim... } }. */
 function valueInfo(name: string, elemType: number, dims: readonly (string | number)[]): Uint8Array {
-  const shape = concat(dims.map((d) => lenField(1, typeof d === 'string' ? lenField(2, d) : varintField(1, d))));
-  const tensorType = concat([varintField(1, elemType), lenField(2, shape)]);
-  return concat([lenField(ValueInfo.Name, name), lenField(ValueInfo.Type, lenField(1, tensorType))]);
+  const shape = Buffer.concat(dims.map((d) => lenField(1, typeof d === 'string' ? lenField(2, d) : varintField(1, d))));
+  const tensorType = Buffer.concat([varintField(1, elemType), lenField(2, shape)]);
+  return Buffer.concat([lenField(ValueInfo.Name, name), lenField(ValueInfo.Type, lenField(1, tensorType))]);
 }

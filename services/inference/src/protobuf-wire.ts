@@ -87,20 +87,10 @@ function varint(value: number): number[] {
   return out;
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 /** A length-delimited field: a nested message, bytes, or (given a string) UTF-8 text. */
 export function lenField(no: number, body: Uint8Array | string): Uint8Array {
   const bytes = typeof body === 'string' ? encoder.encode(body) : body;
-  return concat([Uint8Array.from([...varint(no * 8 + WireType.Len), ...varint(bytes.length)]), bytes]);
+  return Buffer.concat([Uint8Array.from([...varint(no * 8 + WireType.Len), ...varint(bytes.length)]), bytes]);
 }
 
 export function varintField(no: number, value: number): Uint8Array {

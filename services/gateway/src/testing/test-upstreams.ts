@@ -93,10 +93,17 @@ export async function startTestLlm(verifier: S2SVerifier): Promise<TestUpstream>
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream' });
     const timer = setInterval(() => reply.raw.write('data: drip\n\n'), 50);
-    const end = setTimeout(() => reply.raw.end(), 10_000);
-    request.raw.socket.once('close', () => {
+    // Both timers stop at whichever comes first: the end, or the caller hanging up.
+    const stop = () => {
       clearInterval(timer);
       clearTimeout(end);
+    };
+    const end = setTimeout(() => {
+      stop();
+      reply.raw.end();
+    }, 10_000);
+    request.raw.socket.once('close', () => {
+      stop();
       if (!reply.raw.writableFinished) hungUp.push('/drip');
     });
   });
