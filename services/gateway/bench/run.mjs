@@ -1,6 +1,7 @@
 // `npm run bench -w services/gateway`: authenticated + rate-limited + proxied
 // requests through the gateway, against a naive baseline, with the same load
 // generator (autocannon, in its own process) in the same run. Not a timed test.
+// A bare node:http + undici proxy runs too, as the reference for the machine.
 import process from 'node:process';
 import console from 'node:console';
 import { URL } from 'node:url';
@@ -12,6 +13,7 @@ import { createLogger, createPgPool, createRedis, keyFromPem, S2SSigner } from '
 import { startPostgres, startRedis } from '@nemo/common/servers';
 import { build, createServices, migrate, signingKeyRing } from '../dist/index.js';
 import { startBaseline } from './baseline.mjs';
+import { startReference } from './reference.mjs';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 50);
@@ -94,21 +96,27 @@ async function main() {
     await migrate(pool);
     const ours = await startGateway({ pool, redis, upstreamUrl });
     const baselineUrl = await startBaseline({ redis: baselineRedis, upstreamUrl, max: 10_000_000 });
+    const reference = await startReference({ upstreamUrl });
     console.log(
       `Each run: ${CONNECTIONS} connections for ${DURATION_S} s, GET /api/llm/ping to a trivial upstream; ` +
         `${ROUNDS} rounds, each contender first in turn, best of each`,
     );
-    const { base, gw } = await bestOfRounds({
+    const { base, gw, ref } = await bestOfRounds({
       base: () => autocannon(`${baselineUrl}/api/llm/ping`, {}),
       gw: () => autocannon(`${ours.url}/api/llm/ping`, { authorization: `Bearer ${ours.token}` }),
+      ref: () => autocannon(`${reference.url}/api/llm/ping`, {}),
     });
     const row = (name, r) =>
       `${name.padEnd(48)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${String(r.p99).padStart(4)} ms   ` +
       `CPU ${r.cpuUs.toFixed(0).padStart(4)} us/req   non-2xx ${r.non2xx}   errors ${r.errors}`;
     console.log(row('baseline (rate-limit + http-proxy, no auth)', base));
     console.log(row('gateway (JWT + revocation + rate limit + S2S)', gw));
+    console.log(row('reference: node:http + undici, no checks at all', ref));
     console.log(`throughput ratio gateway/baseline: ${(gw.rps / base.rps).toFixed(2)}x (target >= 1.5x)`);
+    // What any Node proxy could reach here; see ADR 0018.
+    console.log(`throughput ratio reference/baseline: ${(ref.rps / base.rps).toFixed(2)}x`);
     await ours.app.close();
+    await reference.close();
   } finally {
     upstream.kill();
     await pool.end();
