@@ -29,11 +29,23 @@ describe('admission leases', () => {
   it('size a lease by the rate since the last grant, capped by 64 and an eighth of the burst', async () => {
     const leases = new AdmissionLeases();
     await leases.renew('a', holder, 0, grantOf(0));
-    for (let i = 0; i < 10; i++) leases.take('a', 10);
-    // Ten requests in 10 ms: a hundred would come in a lease's 100 ms.
+    for (let i = 0; i < 100; i++) leases.take('a', 10);
+    // A hundred requests in 10 ms: at least a hundred in a lease's 100 ms.
     expect(leases.wanted('a', 10, 10_000)).toBe(64);
     expect(leases.wanted('a', 10, 160)).toBe(20);
     expect(leases.wanted('a', 10, 7)).toBe(0);
+    // The same hundred over 500 ms: twenty in a lease's life.
+    expect(leases.wanted('a', 500, 10_000)).toBe(20);
+  });
+
+  it('lease nothing to a few requests sent at once, however quickly', async () => {
+    const leases = new AdmissionLeases();
+    await leases.renew('a', holder, 0, grantOf(0));
+    for (let i = 0; i < 7; i++) leases.take('a', 1);
+    // A page load's worth in 1 ms is not a rate of 700 a second: each is decided in Redis.
+    expect(leases.wanted('a', 1, 10_000)).toBe(0);
+    leases.take('a', 1);
+    expect(leases.wanted('a', 1, 10_000)).toBe(8);
   });
 
   it('hand out what was leased, with the reading, until it is spent or LEASE_MS has passed', async () => {

@@ -6,6 +6,12 @@ export const LEASE_MS = 100;
 const MAX_LEASE = 64;
 /** A lease never holds more than this share of a bucket's burst, so expired leftovers cost a client little. */
 const BURST_SHARE = 8;
+/**
+ * The smallest lease worth granting. A browser loading a page sends a few
+ * requests at once and then nothing: leasing to such a cluster stranded
+ * tokens every time, and refused users well under their limit.
+ */
+const MIN_LEASE = 8;
 /** Bounds memory under many distinct clients; a dropped lease only costs its leftovers. */
 const MAX_ENTRIES = 10_000;
 
@@ -68,13 +74,16 @@ export class AdmissionLeases {
 
   /**
    * How many admissions beyond the current request to ask Redis for: what
-   * the client's rate since the last grant would use within a lease's life.
+   * the client's rate since the last grant would use within a lease's life,
+   * the rate measured over a lease's life at least (a few requests at once
+   * are not a rate), and nothing unless that is MIN_LEASE or more.
    */
   wanted(key: string, now: number, smallestBurst: number): number {
     const entry = this.entries.get(key);
     if (!entry) return 0;
-    const expected = Math.floor((entry.demand * LEASE_MS) / Math.max(1, now - entry.grantedAt));
-    return Math.min(expected, MAX_LEASE, Math.floor(smallestBurst / BURST_SHARE));
+    const expected = Math.floor((entry.demand * LEASE_MS) / Math.max(LEASE_MS, now - entry.grantedAt));
+    const size = Math.min(expected, MAX_LEASE, Math.floor(smallestBurst / BURST_SHARE));
+    return size >= MIN_LEASE ? size : 0;
   }
 
   /**

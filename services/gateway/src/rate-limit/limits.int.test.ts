@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { startRedis, type LocalServer } from '@nemo/common/servers';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.js';
+import { Gate } from './gate.js';
 import { LEASE_MS } from './leases.js';
 
 describe('rate limits on the real Redis of this run', () => {
@@ -230,6 +232,31 @@ describe('admission leases, on a Redis of their own so its command counts are th
       );
     expect(count('allowed', 'lease')).toBeGreaterThan(admitted / 2);
     expect(count('limited', 'redis')).toBe(statuses.length - admitted);
+  });
+
+  it('never strand tokens on a user who sends a few requests at once, now and then', async () => {
+    // 20 a second allowed. Two tabs of one user (two sessions) each send two at once every 250 ms: 16 a second.
+    const gate = new Gate(replica.redis, {
+      principal: { perMinute: 1200, burst: 64 },
+      ip: { perMinute: 60_000, burst: 10_000 },
+      budgets: { 'chat-tokens': 0, 'audio-seconds': 0 },
+    });
+    const userId = randomUUID();
+    const tabs = [randomUUID(), randomUUID()].map(
+      (sessionId) => ({ userId, role: 'user', tenant: 't', sessionId, apiKeyId: undefined }) as const,
+    );
+    // Time is the gate's argument (Redis refills by it too), so 5 s of traffic take no 5 s here.
+    const start = Date.now();
+    const sends = Array.from({ length: 20 }, (_, period) =>
+      tabs.flatMap((principal, tab) => [0, 1].map((i) => ({ principal, at: period * 250 + tab * 5 + i }))),
+    ).flat();
+    const refused: number[] = [];
+    for (const { principal, at } of sends) {
+      const decision = await gate.check({ ip: '198.51.100.7', principal, now: start + at });
+      if (decision.kind !== 'allowed') refused.push(at);
+    }
+    // Leasing to each pair stranded what the other tab needed: it was refused every time from 1 s on.
+    expect(refused).toEqual([]);
   });
 
   it('end this replica’s leases at once when a credential is revoked here', async () => {
