@@ -194,10 +194,23 @@ function uploadSection(shared: Shared): HTMLElement {
     );
     upload.set(1);
     server.set(0);
-    status.textContent = `Transcribing ${chosen.name}…`;
+    const transcribing = `Transcribing ${chosen.name}…`;
+    status.textContent = transcribing;
     shared.view.begin(chosen.name);
     shared.reloadList();
-    const done = await transcriptionApi.follow(job.id, { onProgress: server.set, onSegment: shared.view.add }, signal);
+    const done = await transcriptionApi.follow(
+      job.id,
+      {
+        onProgress: (fraction) => {
+          server.set(fraction);
+          // Back from "busy, retrying": say so once, not on every event (the status is a live region).
+          if (status.textContent !== transcribing) status.textContent = transcribing;
+        },
+        onSegment: shared.view.add,
+        onBusy: (s) => (status.textContent = `The platform is busy, retrying in ${s} s…`),
+      },
+      signal,
+    );
     server.set(1);
     status.textContent = `Transcribed ${chosen.name}: ${clock(done.durationSeconds)} of audio.`;
     present(done, shared, signal);

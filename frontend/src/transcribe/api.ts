@@ -1,3 +1,4 @@
+import { retryWhenBusy } from '../api/busy.js';
 import { getJson, request } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { sendWithProgress } from '../api/upload.js';
@@ -55,6 +56,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]['format'];
 export interface FollowHandlers {
   onProgress(fraction: number): void;
   onSegment(segment: Segment): void;
+  /** Called each second while the platform answers busy (429), until following resumes. */
+  onBusy: (secondsLeft: number) => void;
 }
 
 const byId = (id: string): string => `${BASE}/${encodeURIComponent(id)}`;
@@ -84,13 +87,14 @@ export const transcriptionApi = {
   /**
    * Follows a job's events until it completes, resolving with the whole
    * transcript (rejecting with the service's reason if it fails). A dropped
-   * stream is reopened: the service starts each with the job's status.
+   * stream is reopened: the service starts each with the job's status. A busy
+   * answer is waited out: the job runs on the server whether we follow or not.
    */
   async follow(id: string, on: FollowHandlers, signal: AbortSignal): Promise<Transcript> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const final = await followOnce(id, on, signal);
+      const final = await retryWhenBusy(() => followOnce(id, on, signal), on.onBusy, signal);
       if (final) return final;
-      const now = await transcriptionApi.get(id);
+      const now = await retryWhenBusy(() => transcriptionApi.get(id), on.onBusy, signal);
       if (isFinished(now)) return finished(now);
     }
     throw new ApiError(0, 'Lost track of the transcription. Open it from your transcriptions below to see it.');
