@@ -6,6 +6,9 @@ const MAX_BUSY_RETRIES = 5;
 export const isBusy = (err: unknown): err is ApiError =>
   err instanceof ApiError && (err.status === 429 || (err.status === 503 && err.retryAfterSeconds !== undefined));
 
+/** What the user reads while a busy answer is waited out. */
+export const busyRetrying = (secondsLeft: number): string => `The platform is busy, retrying in ${secondsLeft} s…`;
+
 /**
  * Runs `attempt`; while the platform answers busy, counts down its
  * Retry-After (calling `onBusy` each second) and tries again, so the user

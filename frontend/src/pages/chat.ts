@@ -1,3 +1,4 @@
+import { busyRetrying } from '../api/busy.js';
 import { getJson } from '../api/client.js';
 import { messageOf } from '../api/errors.js';
 import { conversationsApi, type ConversationSummary, type StoredMessage } from '../chat/conversations.js';
@@ -157,7 +158,7 @@ export function chatPage(): HTMLElement {
             answer.citations = c;
             view.el.append(citationsView(c));
           },
-          onBusy: (s) => (status.textContent = `The platform is busy, retrying in ${s} s…`),
+          onBusy: (s) => (status.textContent = busyRetrying(s)),
           onNotice: (message) => view.el.append(h('p', { class: 'notice', role: 'note' }, message)),
           onConversation: (id) => {
             current.id = id;

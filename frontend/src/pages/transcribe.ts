@@ -1,4 +1,4 @@
-import { retryWhenBusy, sleep } from '../api/busy.js';
+import { busyRetrying, retryWhenBusy, sleep } from '../api/busy.js';
 import { messageOf } from '../api/errors.js';
 import { EXPORT_FORMATS, transcriptionApi, type Segment, type Transcript } from '../transcribe/api.js';
 import { startLive, type LiveStream } from '../transcribe/live.js';
@@ -189,7 +189,7 @@ function uploadSection(shared: Shared): HTMLElement {
     status.textContent = `Uploading ${chosen.name}…`;
     const job = await retryWhenBusy(
       () => transcriptionApi.upload(chosen, diarize.checked, (f) => upload.set(f)),
-      (s) => (status.textContent = `The platform is busy, retrying in ${s} s…`),
+      (s) => (status.textContent = busyRetrying(s)),
       signal,
     );
     upload.set(1);
@@ -207,7 +207,7 @@ function uploadSection(shared: Shared): HTMLElement {
           if (status.textContent !== transcribing) status.textContent = transcribing;
         },
         onSegment: shared.view.add,
-        onBusy: (s) => (status.textContent = `The platform is busy, retrying in ${s} s…`),
+        onBusy: (s) => (status.textContent = busyRetrying(s)),
       },
       signal,
     );

@@ -54,8 +54,8 @@ export const EXPORT_FORMATS = [
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]['format'];
 
 export interface FollowHandlers {
-  onProgress(fraction: number): void;
-  onSegment(segment: Segment): void;
+  onProgress: (fraction: number) => void;
+  onSegment: (segment: Segment) => void;
   /** Called each second while the platform answers busy (429), until following resumes. */
   onBusy: (secondsLeft: number) => void;
 }
