@@ -24,6 +24,7 @@ export function createSession(model: string | Uint8Array, options: RuntimeOption
     graphOptimizationLevel: 'all',
   };
   if (options.intraOpThreads) sessionOptions.intraOpNumThreads = options.intraOpThreads;
+  // Two calls, not one: create() has an overload for a path and one for bytes, none for either.
   return typeof model === 'string'
     ? ort.InferenceSession.create(model, sessionOptions)
     : ort.InferenceSession.create(model, sessionOptions);
